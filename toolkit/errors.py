@@ -1,0 +1,72 @@
+"""One exception tree for the whole toolkit.
+
+Every error a person can cause derives from :class:`XfkitError`; the CLI and the UI turn
+these into one-line messages instead of tracebacks::
+
+    XfkitError
+    ├── PackError                  a scenario pack cannot be used
+    │   ├── PackFileError          one file is wrong: carries file, line and field
+    │   │   └── SchemaVersionError schema_version too old or too new for this toolkit
+    │   └── PackInvalid            several PackFileErrors collected over a whole pack
+    ├── CalendarError              working-day arithmetic cannot be done
+    │   └── CalendarRangeError     a date outside the years the holiday data covers
+    ├── RuleError                  a deadline or card rule cannot be applied to the item given
+    └── GenerationError            the generator cannot satisfy a request (bad level, count ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class XfkitError(Exception):
+    """Base of every error the toolkit raises on purpose."""
+
+
+class PackError(XfkitError):
+    """A scenario pack cannot be loaded or used."""
+
+
+class PackFileError(PackError):
+    """One problem in one pack file, located by file, line and field path."""
+
+    def __init__(self, file: str, message: str, *, line: int | None = None, field: str = "") -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class SchemaVersionError(PackFileError):
+    """A pack file's ``schema_version`` is not one this toolkit can read."""
+
+
+class PackInvalid(PackError):
+    """All problems found in a pack, so a trainer can fix them in one pass."""
+
+    def __init__(self, pack: str, problems: Sequence[PackFileError]) -> None:
+        self.pack = pack
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p.describe()}" for p in self.problems)
+        super().__init__(f"pack {pack!r} has {len(self.problems)} problem(s):\n{lines}")
+
+
+class CalendarError(XfkitError):
+    """Working-day arithmetic cannot be done."""
+
+
+class CalendarRangeError(CalendarError):
+    """A date lies outside the years for which holiday data is known."""
+
+
+class RuleError(XfkitError):
+    """A deadline or card rule cannot be applied."""
+
+
+class GenerationError(XfkitError):
+    """The generator cannot satisfy the request."""
