@@ -1,0 +1,276 @@
+"""The ``xfkit`` command.
+
+Every error a person can cause ends in a one-line message on stderr and a non-zero exit, never a
+traceback: exit 1 for problems with the data (an invalid pack), exit 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn, TextIO, TypeVar
+
+from toolkit import __version__
+from toolkit.domain.codes import Level
+from toolkit.errors import PackInvalid, XfkitError
+
+T = TypeVar("T")
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that point at ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must be ≥ 0, got {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"count must be a whole number, got {text!r}") from None
+    if not 1 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"count must be between 1 and 10000000, got {value}")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"workers must be between 1 and 64, got {value}")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="xfkit",
+        description="xfkit — 信访举报业务训练与质量评查工具箱: generate training cases and ledgers "
+        "from scenario "
+        "packs, and check packs.",
+        epilog="Examples:\n"
+        "  xfkit generate cases --pack default --seed 7 --count 20 --level easy --out cases.jsonl\n"
+        "  xfkit generate ledger --pack default --seed 7 --count 500 --out ledger.xlsx\n"
+        "  xfkit validate scenarios/default",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"xfkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gen = sub.add_parser("generate", help="generate cases or a ledger from a pack")
+    gen_sub = gen.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--pack", default="default", help="pack name under scenarios/ or a pack folder (default: default)"
+        )
+        p.add_argument(
+            "--seed", type=_seed, required=True, help="seed (whole number ≥ 0): same seed, same output"
+        )
+        p.add_argument("--count", type=_count, required=True, help="how many items")
+        p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    cases = gen_sub.add_parser(
+        "cases",
+        help="intake cases as JSON lines (one case per line, with its answer key)",
+        description="Generate intake cases. Each line of the output validates against "
+        "toolkit/schemas/case.schema.json; the same pack version and seed give byte-identical output.",
+    )
+    common(cases)
+    cases.add_argument(
+        "--level",
+        choices=["easy", "medium", "hard", "mixed"],
+        default="mixed",
+        help="difficulty; mixed rotates easy, medium, hard (default: mixed)",
+    )
+    cases.add_argument(
+        "--out", type=Path, required=True, help="output file (.jsonl), or - for standard output"
+    )
+    cases.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="processes to generate with (output is the same for any number)",
+    )
+    cases.set_defaults(run=cmd_generate_cases)
+
+    ledger = gen_sub.add_parser(
+        "ledger",
+        help="a ledger (台账) of historic items as .csv, .xlsx or .jsonl",
+        description="Generate a ledger with units, statuses, received/closed dates and due dates "
+        "from the pack's rules.",
+    )
+    common(ledger)
+    ledger.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="the day the ledger is seen on (default: the last day of the pack's window)",
+    )
+    ledger.add_argument(
+        "--out", type=Path, required=True, help="output file: .csv (UTF-8 with BOM), .xlsx or .jsonl"
+    )
+    ledger.set_defaults(run=cmd_generate_ledger)
+
+    val = sub.add_parser(
+        "validate",
+        help="check a pack folder and print every problem",
+        description="Check a scenario pack; prints each problem as file:line: field: message.",
+    )
+    val.add_argument("pack_dir", metavar="PACK_DIR", help="the pack folder (or a pack name)")
+    val.set_defaults(run=cmd_validate)
+
+    demo = sub.add_parser(
+        "demo",
+        help="write demo data (cases and a ledger) into a folder",
+        description="Generate the demo data set the apps start from.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("data") / "demo", help="folder (default: data/demo)")
+    demo.add_argument("--pack", default="default", help="pack name or folder (default: default)")
+    demo.add_argument("--seed", type=_seed, default=20250926, help="seed (default: 20250926)")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_generate_cases(args: argparse.Namespace) -> int:
+    from toolkit.generate.batch import case_lines
+
+    level = None if args.level == "mixed" else Level(args.level)
+    lines = case_lines(args.pack, args.seed, args.count, level, workers=args.workers)
+    _write_lines(args.out, _progress(lines, args.count, "cases", args.no_progress))
+    return 0
+
+
+def cmd_generate_ledger(args: argparse.Namespace) -> int:
+    from toolkit.generate.cases import CaseGenerator
+    from toolkit.generate.ledger import ledger_items
+    from toolkit.ledger.export import write_ledger
+    from toolkit.packs import load_pack
+
+    pack = load_pack(args.pack)
+    items = ledger_items(CaseGenerator(pack), args.seed, args.count, args.as_of)
+    n = write_ledger(_progress(items, args.count, "ledger", args.no_progress), pack, args.out)
+    print(f"wrote {n} ledger items to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from toolkit.packs import load_pack
+
+    pack = load_pack(args.pack_dir)
+    print(
+        f"{pack.ref}: ok ({len(pack.problems)} problem types, {len(pack.cadres)} cadres, "
+        f"{len(pack.jurisdiction.towns)} towns, {len(pack.rules.deadlines)} deadline rules)"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from toolkit.generate.batch import case_lines
+    from toolkit.generate.cases import CaseGenerator
+    from toolkit.generate.ledger import ledger_items
+    from toolkit.ledger.export import write_ledger
+    from toolkit.packs import load_pack
+
+    pack = load_pack(args.pack)
+    out: Path = args.out
+    _write_lines(out / "cases.jsonl", case_lines(args.pack, args.seed, 60, None))
+    n = write_ledger(ledger_items(CaseGenerator(pack), args.seed, 800), pack, out / "ledger.xlsx")
+    print(
+        f"demo data for {pack.ref} (seed {args.seed}): 60 cases in {out / 'cases.jsonl'}, "
+        f"{n} ledger items in {out / 'ledger.xlsx'}"
+    )
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _progress(items: Iterator[T], total: int, unit: str, quiet: bool) -> Iterator[T]:
+    if quiet or total < 2000 or not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, unit=f" {unit}", file=sys.stderr, mininterval=0.5)
+
+
+def _write_lines(out: Path, lines: Iterator[object]) -> None:
+    """Write lines to ``out`` all or nothing (a temporary file renamed at the end), or to stdout for ``-``."""
+    if str(out) == "-":
+        _dump(lines, sys.stdout)
+        return
+    if out.suffix.lower() != ".jsonl":
+        raise XfkitError(f"{out}: cases are written as JSON lines; name the file *.jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".jsonl", dir=out.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            _dump(lines, fh)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _dump(lines: Iterator[object], fh: TextIO) -> None:
+    for line in lines:
+        fh.write(str(line))
+        fh.write("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        sub = {"generate": "generate"}.get(args.command or "", "")
+        parser.parse_args([*([sub] if sub else []), "--help"])
+        return EXIT_USAGE
+    try:
+        return run(args)
+    except PackInvalid as exc:
+        print(f"xfkit: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except XfkitError as exc:
+        print(f"xfkit: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        print(f"xfkit: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("xfkit: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

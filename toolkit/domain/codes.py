@@ -1,0 +1,162 @@
+"""Codes used across the toolkit: English values in data, Chinese and English labels for people.
+
+Each code is an :class:`enum.StrEnum` whose members carry ``zh`` and ``en`` labels, so data files and
+JSON stay English while every page can show ``member.label("zh")``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+
+class Coded(StrEnum):
+    """A string code with a Chinese and an English label."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, value: str, zh: str = "", en: str = "") -> Self:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.zh = zh
+        obj.en = en
+        return obj
+
+    def label(self, lang: str = "zh") -> str:
+        """The label in ``lang`` ("zh" or "en"); Chinese for anything else."""
+        return self.en if lang == "en" else self.zh
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        """The member for ``value``; ``ValueError`` names the allowed codes otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown {cls.__name__} code {value!r}; allowed: {allowed}") from None
+
+
+class Channel(Coded):
+    """How an item reached the office (信、访、网、电, plus forwarded from above)."""
+
+    LETTER = ("letter", "来信", "Letter")
+    VISIT = ("visit", "来访", "Visit")
+    PHONE = ("phone", "电话", "Phone call")
+    ONLINE = ("online", "网络", "Online report")
+    FORWARDED = ("forwarded", "上级转送/交办", "Forwarded from above")
+
+
+class Category(Coded):
+    """What kind of item it is (信访举报类别)."""
+
+    ACCUSATION = ("accusation", "检举控告", "Accusation")
+    APPEAL = ("appeal", "申诉", "Appeal")
+    SUGGESTION = ("suggestion", "批评建议", "Suggestion")
+    OUT_OF_SCOPE = ("out_of_scope", "业务范围外", "Out of scope")
+
+
+class Flag(Coded):
+    """Properties of an item that change how it is handled."""
+
+    REAL_NAME = ("real_name", "实名", "Real name")
+    ANONYMOUS = ("anonymous", "匿名", "Anonymous")
+    REPEAT = ("repeat", "重复件", "Repeat")
+    NO_SUBSTANCE = ("no_substance", "无实质内容", "No substance")
+    IMPERSONATION = ("impersonation", "冒名/贴牌", "Impersonation")
+
+
+class ManagementLevel(Coded):
+    """Who manages the accused cadre (管理权限), which decides who handles the item."""
+
+    CITY = ("city", "市管干部", "City-managed")
+    COUNTY = ("county", "区(县)管干部", "County-managed")
+    TOWN = ("town", "乡镇(街道)管理人员", "Town-managed")
+    VILLAGE = ("village", "村(社区)干部", "Village cadre")
+
+
+class RouteAction(Coded):
+    """Routing decision (分办)."""
+
+    SELF = ("self", "本级办理", "Handle at this level")
+    ASSIGN = ("assign", "交办下级", "Assign to the level below")
+    REPORT_UP = ("report_up", "报送上级", "Send up to the level above")
+    TRANSFER = ("transfer", "移送主管部门", "Transfer to the competent department")
+    FILE = ("file", "登记留存备查", "Log and keep on file")
+
+
+class Disposal(Coded):
+    """Lead disposal (问题线索处置). ``file_case`` only where a pack's rules allow it."""
+
+    TALK_INQUIRY = ("talk_inquiry", "谈话函询", "Talk or written inquiry")
+    PRELIMINARY_VERIFICATION = ("preliminary_verification", "初步核实", "Preliminary verification")
+    HOLD = ("hold", "暂存待查", "Hold for later")
+    CLOSE = ("close", "予以了结", "Close")
+    FILE_CASE = ("file_case", "拟立案", "Propose opening a case")
+
+
+class DocumentType(Coded):
+    """Documents a case dossier holds."""
+
+    REGISTRATION = ("registration", "登记表", "Registration form")
+    ROUTING_SLIP = ("routing_slip", "分办单/拟办意见", "Routing slip")
+    LEADER_INSTRUCTION = ("leader_instruction", "领导批示", "Leader's instruction")
+    REFERRAL_LETTER = ("referral_letter", "交办/转办函", "Assignment or transfer letter")
+    VERIFICATION_REPORT = ("verification_report", "初核报告", "Preliminary verification report")
+    INQUIRY_RECORD = ("inquiry_record", "谈话函询记录", "Talk or inquiry record")
+    EXTENSION_APPROVAL = ("extension_approval", "延期审批", "Extension approval")
+    CLOSING_REPORT = ("closing_report", "办结报告", "Closing report")
+    REPLY_RECORD = ("reply_record", "答复/反馈记录", "Reply and feedback record")
+    FOLLOW_UP_RECORD = ("follow_up_record", "回访记录", "Follow-up visit record")
+
+
+class CardColor(Coded):
+    """Deadline supervision card colours (红橙黄牌督办 and the four-colour scheme)."""
+
+    RED = ("red", "红牌", "Red")
+    ORANGE = ("orange", "橙牌", "Orange")
+    YELLOW = ("yellow", "黄牌", "Yellow")
+    BLUE = ("blue", "蓝牌", "Blue")
+    GREEN = ("green", "绿牌", "Green")
+
+
+class Level(Coded):
+    """Difficulty of generated material."""
+
+    EASY = ("easy", "初级", "Easy")
+    MEDIUM = ("medium", "中级", "Medium")
+    HARD = ("hard", "高级", "Hard")
+
+
+class Clock(Coded):
+    """Which clock a time limit runs on."""
+
+    WORKING_DAYS = ("working_days", "工作日", "working days")
+    CALENDAR_DAYS = ("calendar_days", "日", "calendar days")
+    MONTHS = ("months", "个月", "months")
+
+
+class StartEvent(Coded):
+    """The event a time limit counts from."""
+
+    RECEIVED = ("received", "收到之日", "receipt")
+    ACCEPTED = ("accepted", "受理之日", "acceptance")
+    CLOSED = ("closed", "办结之日", "closing")
+    INQUIRY_SENT = ("inquiry_sent", "函询发出之日", "inquiry sent")
+    REPLY_SERVED = ("reply_served", "答复送达之日", "reply served")
+
+
+class Sex(Coded):
+    """Sex as recorded on an ID card."""
+
+    MALE = ("male", "男", "Male")
+    FEMALE = ("female", "女", "Female")
+
+
+class ItemStatus(Coded):
+    """Status of a ledger item (办理状态)."""
+
+    OPEN = ("open", "办理中", "Open")
+    EXTENDED = ("extended", "延期办理", "Extended")
+    CLOSED = ("closed", "已办结", "Closed")
+    FILED = ("filed", "留存备查", "Filed")

@@ -1,0 +1,246 @@
+"""Frozen domain objects: people, cases, the material a learner sees, and the ground truth.
+
+Every object has ``to_dict()`` giving the JSON interchange form (codes as strings, dates ISO 8601).
+Nothing here knows about files, widgets or databases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from toolkit.domain.codes import (
+    Category,
+    Channel,
+    Disposal,
+    Flag,
+    ItemStatus,
+    Level,
+    ManagementLevel,
+    RouteAction,
+    Sex,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cadre:
+    """A cadre in the pack's roster: someone who can be accused."""
+
+    name: str
+    sex: Sex
+    born: int
+    post: str
+    unit: str
+    unit_name: str
+    level: ManagementLevel
+    town: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "post": self.post,
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "level": self.level.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of the public: a reporter, visitor or appellant."""
+
+    name: str
+    sex: Sex
+    birth_date: date
+    id_number: str
+    phone: str
+    address: str
+    town: str
+    village: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    """The reporter as the item presents them: named with contact (实名), or anonymous."""
+
+    real_name: bool
+    name: str | None
+    phone: str | None
+    id_number: str | None
+    address: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "real_name": self.real_name,
+            "name": self.name,
+            "phone": self.phone,
+            "id_number": self.id_number,
+            "address": self.address,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One line of a visit or phone conversation."""
+
+    speaker: str  # "visitor" | "officer"
+    stage: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "stage": self.stage, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """What the learner sees: channel-specific, never containing the answer key."""
+
+    kind: Channel
+    title: str
+    text: str
+    dialogue: tuple[Turn, ...] = ()
+    form: tuple[tuple[str, str], ...] = ()
+    slip: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "title": self.title,
+            "text": self.text,
+            "dialogue": [t.to_dict() for t in self.dialogue],
+            "form": [{"label": k, "value": v} for k, v in self.form],
+            "slip": [{"label": k, "value": v} for k, v in self.slip],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Routing decision: action, the receiving unit's code, and a copy-to unit for transfers."""
+
+    action: RouteAction
+    unit: str
+    copy_to: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action.value, "unit": self.unit, "copy_to": self.copy_to}
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """The answer key for one case. Never sent to a learner's browser before submission."""
+
+    category: Category
+    flags: tuple[Flag, ...]
+    problem_type: str
+    route: Route
+    disposal: Disposal | None
+    due: tuple[tuple[str, date], ...]
+    repeat_of: str | None = None
+    specificity: str = "specific"
+
+    def due_dict(self) -> dict[str, date]:
+        return dict(self.due)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category.value,
+            "flags": [f.value for f in self.flags],
+            "problem_type": self.problem_type,
+            "route": self.route.to_dict(),
+            "disposal": self.disposal.value if self.disposal else None,
+            "due": {name: d.isoformat() for name, d in self.due},
+            "repeat_of": self.repeat_of,
+            "specificity": self.specificity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One generated intake case with its answer key."""
+
+    id: str
+    seed: int
+    index: int
+    pack: str
+    level: Level
+    channel: Channel
+    received_at: datetime
+    reporter: Reporter
+    accused: tuple[Cadre, ...]
+    material: Material
+    truth: Truth
+
+    def public_dict(self) -> dict[str, Any]:
+        """Everything a learner may see before submitting: no truth."""
+        return {
+            "id": self.id,
+            "seed": self.seed,
+            "index": self.index,
+            "pack": self.pack,
+            "level": self.level.value,
+            "channel": self.channel.value,
+            "received_at": self.received_at.isoformat(),
+            "material": self.material.to_dict(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.public_dict()
+        data.update(
+            {
+                "reporter": self.reporter.to_dict(),
+                "accused": [a.to_dict() for a in self.accused],
+                "truth": self.truth.to_dict(),
+            }
+        )
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerItem:
+    """One row of a ledger (台账): an item as the office tracks it."""
+
+    id: str
+    seed: int
+    pack: str
+    received: date
+    channel: Channel
+    reporter_name: str | None
+    accused_name: str | None
+    accused_unit: str | None
+    category: Category
+    problem_type: str
+    flags: tuple[Flag, ...]
+    route: Route
+    handler_unit: str
+    deadline: str
+    due: date
+    status: ItemStatus
+    closed: date | None = None
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "seed": self.seed,
+            "pack": self.pack,
+            "received": self.received.isoformat(),
+            "channel": self.channel.value,
+            "reporter_name": self.reporter_name,
+            "accused_name": self.accused_name,
+            "accused_unit": self.accused_unit,
+            "category": self.category.value,
+            "problem_type": self.problem_type,
+            "flags": [f.value for f in self.flags],
+            "route_action": self.route.action.value,
+            "handler_unit": self.handler_unit,
+            "deadline": self.deadline,
+            "due": self.due.isoformat(),
+            "status": self.status.value,
+            "closed": self.closed.isoformat() if self.closed else None,
+            "keywords": list(self.keywords),
+            "summary": self.summary,
+        }
