@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
@@ -162,11 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_generate_cases(args: argparse.Namespace) -> int:
-    from toolkit.generate.batch import case_lines
+    from toolkit.generate.batch import write_cases
 
     level = None if args.level == "mixed" else Level(args.level)
-    lines = case_lines(args.pack, args.seed, args.count, level, workers=args.workers)
-    _write_lines(args.out, _progress(lines, args.count, "cases", args.no_progress))
+
+    def write(fh: TextIO) -> None:
+        with _bar(args.count, "cases", args.no_progress or str(args.out) == "-") as bar:
+            write_cases(args.pack, args.seed, args.count, level, fh, workers=args.workers, progress=bar)
+
+    _write_atomically(args.out, ".jsonl", write)
     return 0
 
 
@@ -195,7 +200,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from toolkit.generate.batch import case_lines
+    from toolkit.generate.batch import write_cases
     from toolkit.generate.cases import CaseGenerator
     from toolkit.generate.ledger import ledger_items
     from toolkit.ledger.export import write_ledger
@@ -203,7 +208,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     pack = load_pack(args.pack)
     out: Path = args.out
-    _write_lines(out / "cases.jsonl", case_lines(args.pack, args.seed, 60, None))
+
+    def write(fh: TextIO) -> None:
+        write_cases(args.pack, args.seed, 60, None, fh)
+
+    _write_atomically(out / "cases.jsonl", ".jsonl", write)
     n = write_ledger(ledger_items(CaseGenerator(pack), args.seed, 800), pack, out / "ledger.xlsx")
     print(
         f"demo data for {pack.ref} (seed {args.seed}): 60 cases in {out / 'cases.jsonl'}, "
@@ -215,6 +224,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # -- helpers --------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _bar(total: int, unit: str, quiet: bool) -> Iterator[Callable[[int], object] | None]:
+    """A progress bar on stderr for long runs at a terminal; None otherwise."""
+    if quiet or total < 2000 or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=f" {unit}", file=sys.stderr, mininterval=0.5) as bar:
+        yield bar.update
+
+
 def _progress(items: Iterator[T], total: int, unit: str, quiet: bool) -> Iterator[T]:
     if quiet or total < 2000 or not sys.stderr.isatty():
         yield from items
@@ -224,28 +245,25 @@ def _progress(items: Iterator[T], total: int, unit: str, quiet: bool) -> Iterato
     yield from tqdm(items, total=total, unit=f" {unit}", file=sys.stderr, mininterval=0.5)
 
 
-def _write_lines(out: Path, lines: Iterator[object]) -> None:
-    """Write lines to ``out`` all or nothing (a temporary file renamed at the end), or to stdout for ``-``."""
+def _write_atomically(out: Path, suffix: str, write: Callable[[TextIO], None]) -> None:
+    """Write ``out`` all or nothing (a temporary file renamed at the end), or stdout for ``-``."""
     if str(out) == "-":
-        _dump(lines, sys.stdout)
+        write(sys.stdout)
         return
-    if out.suffix.lower() != ".jsonl":
-        raise XfkitError(f"{out}: cases are written as JSON lines; name the file *.jsonl")
+    if out.suffix.lower() != suffix:
+        raise XfkitError(f"{out}: this output is written as {suffix}; name the file *{suffix}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".jsonl", dir=out.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=out.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            _dump(lines, fh)
+            write(fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _dump(lines: Iterator[object], fh: TextIO) -> None:
-    for line in lines:
-        fh.write(str(line))
-        fh.write("\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

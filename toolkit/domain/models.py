@@ -69,6 +69,18 @@ class Reporter:
     phone: str | None
     id_number: str | None
     address: str | None = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+
+    @classmethod
+    def anonymous(cls) -> Reporter:
+        return cls(False, None, None, None)
+
+    @classmethod
+    def from_person(cls, person: Person, *, real_name: bool = True) -> Reporter:
+        """The reporter as ``person``; ``real_name`` False when the particulars are someone else's."""
+        p = person
+        return cls(real_name, p.name, p.phone, p.id_number, p.address, p.sex, p.birth_date)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +89,8 @@ class Reporter:
             "phone": self.phone,
             "id_number": self.id_number,
             "address": self.address,
+            "sex": self.sex.value if self.sex else None,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
         }
 
 

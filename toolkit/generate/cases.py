@@ -27,6 +27,7 @@ from toolkit.domain.codes import (
 )
 from toolkit.domain.models import Cadre, Case, Material, Person, Reporter, Route, Truth, Turn
 from toolkit.errors import GenerationError
+from toolkit.generate.draw import between, pick
 from toolkit.packs.model import Pack, ProblemType
 from toolkit.rules.deadlines import DeadlineRule
 
@@ -109,6 +110,9 @@ class Tables:
             counts[(c.unit, c.name[0])] = counts.get((c.unit, c.name[0]), 0) + 1
         self.surname_unique = frozenset(k for k, n in counts.items() if n == 1)
         self.villages_by_town = {t.code: t.villages for t in pack.jurisdiction.towns}
+        self.village_names = {v.code: v.name for v in pack.jurisdiction.villages()}
+        self._next_workday: dict[date, date] = {}
+        self._due: dict[tuple[str, date], date] = {}
         self.intake_rules = tuple(r for r in pack.rules.deadlines if r.start is StartEvent.RECEIVED)
         self.temperaments = tuple(t.code for t in pack.temperaments)
         self.window_days = (pack.received_window[1] - pack.received_window[0]).days
@@ -119,6 +123,21 @@ class Tables:
             "commission": j.commission.name,
             "superior": j.superior.name,
         }
+
+    def next_workday(self, day: date) -> date:
+        """Memoised ``calendar.next_workday``: received dates repeat across a batch."""
+        hit = self._next_workday.get(day)
+        if hit is None:
+            hit = self._next_workday[day] = self.pack.calendar.next_workday(day)
+        return hit
+
+    def due(self, rule: DeadlineRule, day: date) -> date:
+        """Memoised ``rule.due(day)``."""
+        key = (rule.code, day)
+        hit = self._due.get(key)
+        if hit is None:
+            hit = self._due[key] = rule.due(day, self.pack.calendar)
+        return hit
 
     def town_name(self, code: str | None) -> str:
         return self.pack.jurisdiction.name(code) if code else ""
@@ -147,9 +166,9 @@ def choose_shape(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     """Channel, category and the special kinds: repeat, no substance, impersonation, anonymous."""
     rng, mix = d.rng, t.pack.mix
     d.channel = rng.choices(t.channels, cum_weights=t.channel_cum)[0]
-    d.temperament = rng.choice(t.temperaments)
+    d.temperament = pick(rng, t.temperaments)
     if history and rng.random() < mix.repeat:
-        d.repeat_of = rng.choice(history)
+        d.repeat_of = pick(rng, history)
         d.category = d.repeat_of.category
         d.anonymous = d.repeat_of.person is None
         d.specificity = "specific"
@@ -175,7 +194,7 @@ def choose_problem(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> Non
     choices = t.by_category[d.category]
     if not choices:
         raise GenerationError(f"pack {t.pack.ref} has no problem type of category {d.category.value}")
-    d.problem = d.rng.choice(choices)
+    d.problem = pick(d.rng, choices)
 
 
 def choose_accused(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
@@ -188,7 +207,7 @@ def choose_accused(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> Non
             # the level above forwards items within this commission's authority
             local = tuple(c for c in pool if c.level is not ManagementLevel.CITY)
             pool = local or pool
-        d.accused = d.rng.choice(pool)
+        d.accused = pick(d.rng, pool)
     if d.channel is Channel.FORWARDED and d.accused is not None and d.accused.level is ManagementLevel.CITY:
         d.channel = Channel.LETTER
 
@@ -201,7 +220,7 @@ def choose_reporter(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> No
     on = t.pack.received_window[0]
     village = None
     if d.accused is not None and d.accused.town is not None and d.rng.random() < 0.85:
-        village = d.rng.choice(t.villages_by_town[d.accused.town])
+        village = pick(d.rng, t.villages_by_town[d.accused.town])
     person = t.people.person(d.rng, on, village)
     d.person = None if d.anonymous else person
     if d.anonymous:
@@ -211,17 +230,17 @@ def choose_reporter(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> No
 
 def choose_received(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     """Received date in the window; offices receive letters, visits and calls on working days only."""
-    rng, cal = d.rng, t.pack.calendar
+    rng = d.rng
     start = d.window[0]
-    day = start + timedelta(days=rng.randrange(0, (d.window[1] - start).days + 1))
+    day = start + timedelta(days=between(rng, 0, (d.window[1] - start).days + 1))
     if d.repeat_of is not None and day <= d.repeat_of.received:
         day = d.repeat_of.received + timedelta(days=30)
     if d.channel is Channel.ONLINE:
-        minute = rng.randrange(0, 24 * 60)
+        minute = between(rng, 0, 24 * 60)
     else:
-        day = cal.next_workday(day)
-        lo, hi = OFFICE_HOURS[rng.randrange(0, 2)]
-        minute = rng.randrange(lo, hi)
+        day = t.next_workday(day)
+        lo, hi = OFFICE_HOURS[between(rng, 0, 2)]
+        minute = between(rng, lo, hi)
     d.received = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=CHINA_TZ)
 
 
@@ -240,19 +259,19 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         home_village if home_village and t.pack.jurisdiction.town_of(home_village) == town else None
     )
     if village_code is None and town:
-        village_code = rng.choice(t.villages_by_town[town]).code
+        village_code = pick(rng, t.villages_by_town[town]).code
     s["village"] = _short_village(t, village_code)
     s["reporter_name"] = d.person.name if d.person else ""
     s["reporter_phone"] = d.person.phone if d.person else ""
     s["reporter_address"] = d.person.address if d.person else ""
     s["problem_name"] = p.name
-    when = d.received.date() - timedelta(days=rng.randrange(20, 420))
+    when = d.received.date() - timedelta(days=between(rng, 20, 420))
     s["year"], s["month"], s["day"] = when.year, when.month, when.day
     if p.amount is not None:
         lo, hi, step = p.amount
-        s["amount"] = rng.randrange(lo, hi + 1, step)
+        s["amount"] = lo + step * between(rng, 0, (hi - lo) // step + 1)
     for key, values in p.vars.items():
-        s[key] = rng.choice(values)
+        s[key] = pick(rng, values)
     if accused is not None:
         s["accused_surname"] = accused.name[0]
         s["accused_unit_name"] = accused.unit_name
@@ -273,10 +292,10 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
 def write_facts(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     assert d.problem is not None
     if d.no_substance:
-        template = d.rng.choice(t.pack.framing["no_substance"])
+        template = pick(d.rng, t.pack.framing["no_substance"])
     else:
         matching = [f for f in d.problem.facts if f.specificity == d.specificity] or list(d.problem.facts)
-        template = d.rng.choice(matching).text
+        template = pick(d.rng, matching).text
     d.facts = template.format_map(d.slots)
 
 
@@ -301,7 +320,7 @@ def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         disposal = p.disposal[d.specificity]
     received = d.received.date()
     due = tuple(
-        (rule.code, rule.due(received, t.pack.calendar))
+        (rule.code, t.due(rule, received))
         for rule in t.intake_rules
         if rule.applies.matches(category=d.category, flags=flags, action=route.action, channel=d.channel)
     )
@@ -369,7 +388,7 @@ STEPS: tuple[Step, ...] = (
 
 
 def _pick(d: Draft, options: Sequence[str]) -> str:
-    return d.rng.choice(options).format_map(d.slots) if options else ""
+    return pick(d.rng, options).format_map(d.slots) if options else ""
 
 
 def _by_level(d: Draft, table: Mapping[str, Sequence[str]]) -> Sequence[str]:
@@ -381,7 +400,9 @@ def _noise(t: Tables, d: Draft) -> list[str]:
     if d.level is Level.MEDIUM:
         return [_pick(d, noise["medium"])]
     if d.level is Level.HARD:
-        return [_pick(d, noise["hard"]) for _ in range(d.rng.randrange(2, 4))]
+        lines = noise["hard"]
+        chosen = d.rng.sample(lines, min(len(lines), between(d.rng, 2, 4)))
+        return [line.format_map(d.slots) for line in chosen]
     return []
 
 
@@ -417,13 +438,13 @@ def _letter_body(t: Tables, d: Draft) -> str:
     noise = _noise(t, d)
     if noise:
         # hard letters bury the facts among other matters
-        at = d.rng.randrange(0, len(paragraphs) + 1) if d.level is Level.HARD else len(paragraphs)
+        at = between(d.rng, 0, len(paragraphs) + 1) if d.level is Level.HARD else len(paragraphs)
         paragraphs[at:at] = noise
     paragraphs.append(_pick(d, _by_level(d, letter["closing"])))
     lines = [_pick(d, letter["salutation"])]
     lines.extend("    " + p for p in paragraphs if p)
     lines.append(_signature(t, d))
-    lines.append(_cn_date(d.received.date() - timedelta(days=d.rng.randrange(2, 9))))
+    lines.append(_cn_date(d.received.date() - timedelta(days=between(d.rng, 2, 9))))
     return "\n".join(lines)
 
 
@@ -476,13 +497,13 @@ def _compose_forwarded(t: Tables, d: Draft) -> Material:
     j = t.pack.jurisdiction
     fwd = t.pack.framing["forwarded"]
     day = d.received.date()
-    sent = t.pack.calendar.add_working_days(day, -d.rng.randrange(1, 4))
+    sent = t.pack.calendar.add_working_days(day, -between(d.rng, 1, 4))
     slip = (
         ("转送机关", j.superior.name),
-        ("文号", f"转〔{day.year}〕{d.rng.randrange(10, 990)}号"),
+        ("文号", f"转〔{day.year}〕{between(d.rng, 10, 990)}号"),
         ("转送日期", _cn_date(sent)),
         ("签收日期", _cn_date(day)),
-        ("原件形式", d.rng.choice(("来信", "网络举报"))),
+        ("原件形式", pick(d.rng, ("来信", "网络举报"))),
         ("处理要求", _pick(d, fwd["instruction"])),
     )
     return Material(
@@ -501,11 +522,11 @@ def _compose_talk(t: Tables, d: Draft) -> Material:
     slots["facts"] = d.facts
     turns: list[Turn] = []
     for stage in t.pack.stages:
-        turns.append(Turn("officer", stage.code, d.rng.choice(stage.officer[talk]).format_map(slots)))
+        turns.append(Turn("officer", stage.code, pick(d.rng, stage.officer[talk]).format_map(slots)))
         lines = stage.visitor[d.temperament]
         if stage.code == "identity" and d.person is None and "anonymous" in stage.visitor:
             lines = stage.visitor["anonymous"]
-        turns.append(Turn("visitor", stage.code, d.rng.choice(lines).format_map(slots)))
+        turns.append(Turn("visitor", stage.code, pick(d.rng, lines).format_map(slots)))
         if stage.code == "details":
             turns.extend(Turn("visitor", stage.code, line) for line in _noise(t, d))
         if stage.code == "demand":
@@ -527,12 +548,7 @@ COMPOSERS: dict[Channel, Callable[[Tables, Draft], Material]] = {
 
 
 def _short_village(t: Tables, code: str | None) -> str:
-    if not code:
-        return ""
-    for v in t.pack.jurisdiction.villages():
-        if v.code == code:
-            return v.name
-    return ""
+    return t.village_names.get(code, "") if code else ""
 
 
 # -- the public API -------------------------------------------------------------------------------
@@ -582,17 +598,11 @@ class CaseGenerator:
             raise GenerationError(f"the seed must be a whole number ≥ 0, got {seed}")
         d = self.draft(seed, index, level, history=self.history(seed))
         assert d.truth is not None and d.material is not None
-        p = d.person
-        if d.impersonation:
-            assert p is not None or d.slots.get("home_town")
-        reporter = (
-            Reporter(True, p.name, p.phone, p.id_number, p.address)
-            if p is not None
-            else Reporter(False, None, None, None, None)
-        )
-        if d.impersonation and p is not None:
-            # the item is signed with a real person's particulars, but that person did not send it
-            reporter = Reporter(False, p.name, p.phone, p.id_number, p.address)
+        if d.person is None:
+            reporter = Reporter.anonymous()
+        else:
+            # an impersonated item carries a real person's particulars, but that person did not send it
+            reporter = Reporter.from_person(d.person, real_name=not d.impersonation)
         return Case(
             id=f"{self.pack.name}-{seed}-{index:06d}",
             seed=seed,

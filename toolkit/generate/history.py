@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.domain.codes import Level
 from toolkit.generate.cases import STEPS, HistoryRecord, compose_material
+from toolkit.generate.draw import between
 
 if TYPE_CHECKING:
     from toolkit.generate.cases import CaseGenerator
@@ -25,7 +26,7 @@ def make_history(gen: CaseGenerator, seed: int) -> tuple[HistoryRecord, ...]:
         )
         assert d.truth is not None and d.problem is not None
         received = d.received.date()
-        closed = received + timedelta(days=d.rng.randrange(5, 80))
+        closed = received + timedelta(days=between(d.rng, 5, 80))
         records.append(
             HistoryRecord(
                 id=f"{pack.name}-{seed}-H{index:05d}",

@@ -10,6 +10,7 @@ import random
 from datetime import date
 
 from toolkit.domain.codes import Sex
+from toolkit.generate.draw import between, pick
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -25,7 +26,7 @@ def id_check_char(first17: str) -> str:
 
 def make_id_number(rng: random.Random, area_code: str, birth: date, sex: Sex) -> str:
     """An 18-character ID number for someone born on ``birth`` with ``sex``."""
-    order = rng.randrange(0, 500) * 2 + (1 if sex is Sex.MALE else 0)
+    order = between(rng, 0, 500) * 2 + (1 if sex is Sex.MALE else 0)
     first17 = f"{area_code}{birth:%Y%m%d}{order:03d}"
     return first17 + id_check_char(first17)
 
@@ -50,4 +51,4 @@ def id_sex(number: str) -> Sex:
 
 
 def make_mobile(rng: random.Random, prefixes: tuple[str, ...]) -> str:
-    return f"{rng.choice(prefixes)}{rng.randrange(0, 10**8):08d}"
+    return f"{pick(rng, prefixes)}{between(rng, 0, 10**8):08d}"

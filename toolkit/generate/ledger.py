@@ -14,6 +14,7 @@ from toolkit.domain.codes import ItemStatus, Level, StartEvent
 from toolkit.domain.models import LedgerItem
 from toolkit.errors import GenerationError
 from toolkit.generate.cases import CaseGenerator, Draft
+from toolkit.generate.draw import between, pick
 from toolkit.generate.history import HISTORY_STEPS
 
 
@@ -48,11 +49,11 @@ def _item(gen: CaseGenerator, d: Draft, seed: int, index: int, today: date) -> L
     else:
         start = received
         if rule.start is StartEvent.ACCEPTED:
-            start = cal.add_working_days(received, rng.randrange(1, 8))
+            start = cal.add_working_days(received, between(rng, 1, 8))
         due = rule.due(start, cal)
         # most items finish in time, some late, a few much later
         spread = (due - received).days
-        took = int(spread * rng.choice((0.3, 0.5, 0.7, 0.9, 1.0, 1.2, 1.6)))
+        took = int(spread * pick(rng, (0.3, 0.5, 0.7, 0.9, 1.0, 1.2, 1.6)))
         finish = received + timedelta(days=max(1, took))
         extended = rule.extension is not None and finish > due and rng.random() < 0.5
         if extended:

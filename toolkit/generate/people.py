@@ -8,6 +8,7 @@ from itertools import accumulate
 
 from toolkit.domain.codes import Sex
 from toolkit.domain.models import Person
+from toolkit.generate.draw import between, pick
 from toolkit.generate.ids import make_id_number, make_mobile
 from toolkit.packs.model import Pack, Village
 
@@ -31,26 +32,26 @@ class PeopleMaker:
         chars = self.male if sex is Sex.MALE else self.female
         while True:
             surname = rng.choices(self.surnames, cum_weights=self.cum)[0]
-            given = rng.choice(chars) + (rng.choice(chars) if rng.random() < 0.72 else "")
+            given = pick(rng, chars) + (pick(rng, chars) if rng.random() < 0.72 else "")
             if surname + given not in self.taken:
                 return surname + given
 
     def person(self, rng: random.Random, on: date, village: Village | None = None) -> Person:
         """Someone aged 22–78 on ``on``, living in ``village`` (or a random one)."""
         sex = Sex.MALE if rng.random() < 0.58 else Sex.FEMALE
-        age_days = rng.randrange(22 * 365, 78 * 365)
+        age_days = between(rng, 22 * 365, 78 * 365)
         birth = on - timedelta(days=age_days)
-        home = village or rng.choice(self.villages)
+        home = village or pick(rng, self.villages)
         place = f"{self.pack.jurisdiction.district}{self.town_names[home.town]}{home.name}"
         if home.kind == "community":
-            address = f"{place}{rng.randrange(1, 30)}栋{rng.randrange(1, 5)}单元"
+            address = f"{place}{between(rng, 1, 30)}栋{between(rng, 1, 5)}单元"
         else:
-            address = f"{place}{rng.randrange(1, 12)}组"
+            address = f"{place}{between(rng, 1, 12)}组"
         return Person(
             name=self.name(rng, sex),
             sex=sex,
             birth_date=birth,
-            id_number=make_id_number(rng, rng.choice(self.pack.words.area_codes), birth, sex),
+            id_number=make_id_number(rng, pick(rng, self.pack.words.area_codes), birth, sex),
             phone=make_mobile(rng, self.pack.words.mobile_prefixes),
             address=address,
             town=home.town,

@@ -559,6 +559,11 @@ class WorkCalendar:
 # ---------------------------------------------------------------------- input normalisation
 
 
+def as_day_array(values: DatesLike, what: str = "dates") -> npt.NDArray[np.datetime64]:
+    """1-D ``datetime64[D]`` of date-like input; time-zoned timestamps keep their local (wall) date."""
+    return _day_array(values, what).astype("datetime64[D]")
+
+
 def _day_array(values: DatesLike, what: str) -> npt.NDArray[np.int64]:
     """Day numbers (days since 1970-01-01) of 1-D date-like input; raise on NaT."""
     obj: Any = values

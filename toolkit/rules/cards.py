@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from toolkit.domain.codes import CardColor
-from toolkit.rules.calendar import WorkCalendar
+from toolkit.rules.calendar import WorkCalendar, as_day_array
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class CardScheme:
 
     def colors_array(self, dues: npt.ArrayLike, as_of: date) -> npt.NDArray[np.str_]:
         """Vectorised :meth:`color`: an array of colour codes, "" where no card applies."""
-        days = np.asarray(dues, dtype="datetime64[D]")
+        days = as_day_array(dues, "due dates")
         today = np.datetime64(as_of, "D")
         out = np.full(days.shape, "", dtype="<U6")
         unset = np.ones(days.shape, dtype=bool)

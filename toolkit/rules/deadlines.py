@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from toolkit.domain.codes import Category, Channel, Clock, Flag, RouteAction, StartEvent
 from toolkit.errors import RuleError
-from toolkit.rules.calendar import WorkCalendar
+from toolkit.rules.calendar import WorkCalendar, as_day_array
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,8 @@ class DeadlineRule:
     def describe(self, lang: str = "zh") -> str:
         """A one-line statement of the rule, e.g. "受理情况告知:收到之日起15个工作日内(来源)"."""
         if lang == "en":
-            return f"{self.name_en}: within {self.amount} {self.clock.en} of {self.start.en} ({self.source})"
+            unit = self.clock.en[:-1] if self.amount == 1 else self.clock.en
+            return f"{self.name_en}: within {self.amount} {unit} of {self.start.en} ({self.source})"
         unit = "个工作日" if self.clock is Clock.WORKING_DAYS else self.clock.zh
         return f"{self.name_zh}:{self.start.zh}起{self.amount}{unit}内({self.source})"
 
@@ -92,7 +93,7 @@ class DeadlineRule:
 
     def due_array(self, starts: npt.ArrayLike, calendar: WorkCalendar) -> npt.NDArray[np.datetime64]:
         """Vectorised :meth:`due` over an array of start dates (no extension)."""
-        days = np.asarray(starts, dtype="datetime64[D]")
+        days = as_day_array(starts, "starts")
         if self.clock is Clock.WORKING_DAYS:
             if self.count_start_day:
                 shifts = np.where(calendar.is_workday_array(days), self.amount - 1, self.amount)

@@ -1,0 +1,20 @@
+"""Fast seeded draws. One ``rng.random()`` per draw: cheaper than ``choice``/``randrange`` and just as
+reproducible (the float sequence of ``random.Random`` is the same on every platform)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def pick(rng: random.Random, items: Sequence[T]) -> T:
+    """One item of a non-empty sequence."""
+    return items[int(rng.random() * len(items))]
+
+
+def between(rng: random.Random, lo: int, hi: int) -> int:
+    """A whole number with ``lo <= n < hi``."""
+    return lo + int(rng.random() * (hi - lo))
