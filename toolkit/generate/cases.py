@@ -113,7 +113,7 @@ class Tables:
         self.village_names = {v.code: v.name for v in pack.jurisdiction.villages()}
         self._next_workday: dict[date, date] = {}
         self._due: dict[tuple[str, date], date] = {}
-        self.intake_rules = tuple(r for r in pack.rules.deadlines if r.start is StartEvent.RECEIVED)
+        self.intake_rules = intake_rules(pack)
         self.temperaments = tuple(t.code for t in pack.temperaments)
         self.window_days = (pack.received_window[1] - pack.received_window[0]).days
         j = pack.jurisdiction

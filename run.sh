@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# xfkit set-up and entry points. Two commands cover a fresh machine:
+#   ./run.sh serve   set up, make the demo data (default pack, SQLite store later) and serve the apps
+#   ./run.sh test    set up and run every check: ruff, mypy, the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=${XFKIT_VENV:-.venv}
+PY=${PYTHON:-python3}
+
+say() { printf '[xfkit] %s\n' "$*" >&2; }
+
+setup() {
+    if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        say "Python 3.11 or newer is needed (found: $("$PY" --version 2>&1 || echo none))"
+        exit 1
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating the virtual environment in $VENV"
+        "$PY" -m venv "$VENV"
+    fi
+    # reinstall only when the dependency list changed
+    local stamp="$VENV/.xfkit-installed" want
+    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        say "installing xfkit and its dependencies"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+        echo "$want" > "$stamp"
+    fi
+}
+
+cmd_test() {
+    setup
+    say "ruff"
+    "$VENV/bin/ruff" check toolkit tests benchmarks
+    "$VENV/bin/ruff" format --check toolkit tests benchmarks
+    say "mypy (strict on toolkit/)"
+    "$VENV/bin/mypy"
+    say "pytest"
+    "$VENV/bin/python" -m pytest "$@"
+}
+
+cmd_serve() {
+    setup
+    if [ ! -f data/demo/cases.jsonl ]; then
+        "$VENV/bin/xfkit" demo --out data/demo
+    fi
+    say "demo data is in data/demo; the apps are served by 'xfkit serve' once the serving layer is in place"
+    "$VENV/bin/xfkit" validate scenarios/default
+}
+
+case "${1:-}" in
+    test) shift; cmd_test "$@" ;;
+    serve) shift; cmd_serve "$@" ;;
+    setup) setup ;;
+    *) echo "usage: ./run.sh serve | test [pytest args] | setup" >&2; exit 2 ;;
+esac

@@ -1,0 +1,203 @@
+"""The ``xfkit`` command: outputs, one-line errors, determinism across processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit.cli import main
+from toolkit.generate.batch import CHUNK
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def xfkit(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run the command in a fresh interpreter, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_generate_cases_writes_one_case_per_line(tmp_path: Path) -> None:
+    out = tmp_path / "cases.jsonl"
+    assert (
+        main(["generate", "cases", "--seed", "3", "--count", "12", "--level", "hard", "--out", str(out)]) == 0
+    )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12
+    cases = [json.loads(line) for line in lines]
+    assert {c["level"] for c in cases} == {"hard"}
+    assert [c["index"] for c in cases] == list(range(12))
+
+
+def test_same_seed_gives_identical_bytes_in_separate_processes(tmp_path: Path) -> None:
+    outs = []
+    for n, hashseed in enumerate(("1", "987")):
+        out = tmp_path / f"run{n}.jsonl"
+        result = xfkit(
+            "generate",
+            "cases",
+            "--seed",
+            "42",
+            "--count",
+            "400",
+            "--out",
+            str(out),
+            env={"PYTHONHASHSEED": hashseed},
+        )
+        assert result.returncode == 0, result.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    other = tmp_path / "other.jsonl"
+    assert xfkit("generate", "cases", "--seed", "43", "--count", "400", "--out", str(other)).returncode == 0
+    assert other.read_bytes() != outs[0]
+
+
+def test_workers_do_not_change_the_output(tmp_path: Path) -> None:
+    count = str(CHUNK + 50)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["generate", "cases", "--seed", "9", "--count", count, "--out", str(one)]) == 0
+    assert (
+        main(["generate", "cases", "--seed", "9", "--count", count, "--workers", "2", "--out", str(two)]) == 0
+    )
+    assert one.read_bytes() == two.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["generate", "cases", "--seed", "x", "--count", "3", "--out", "a.jsonl"],
+            "seed must be a whole number",
+        ),
+        (["generate", "cases", "--seed", "-1", "--count", "3", "--out", "a.jsonl"], "seed must be ≥ 0"),
+        (["generate", "cases", "--seed", "1", "--count", "0", "--out", "a.jsonl"], "count must be between"),
+        (
+            ["generate", "cases", "--seed", "1", "--count", "3", "--level", "expert", "--out", "a.jsonl"],
+            "invalid choice",
+        ),
+        (["generate", "cases", "--count", "3", "--out", "a.jsonl"], "required: --seed"),
+        (
+            ["generate", "ledger", "--seed", "1", "--count", "3", "--as-of", "2025-13-01", "--out", "l.csv"],
+            "YYYY-MM-DD",
+        ),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
+    result = xfkit(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_data_errors_give_a_message_and_exit_1(tmp_path: Path) -> None:
+    result = xfkit(
+        "generate", "cases", "--pack", "nosuchpack", "--seed", "1", "--count", "2", "--out", "x.jsonl"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("xfkit: no pack folder 'nosuchpack'") and "Traceback" not in result.stderr
+    wrong = xfkit("generate", "cases", "--seed", "1", "--count", "2", "--out", str(tmp_path / "x.txt"))
+    assert wrong.returncode == 1 and "*.jsonl" in wrong.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_prints_every_problem_and_fails(pack_copy: Path) -> None:
+    rules = pack_copy / "rules.yaml"
+    rules.write_text(rules.read_text("utf-8").replace("    amount: 15\n", "    amount: many\n", 1), "utf-8")
+    pack_yaml = pack_copy / "pack.yaml"
+    pack_yaml.write_text(
+        pack_yaml.read_text("utf-8").replace("schema_version: 1", "schema_version: 9"), "utf-8"
+    )
+    result = xfkit("validate", str(pack_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "pack 'default' has 2 problem(s)" in result.stderr
+    assert (
+        "rules.yaml:" in result.stderr
+        and "deadlines[0].amount: 'many' is not of type 'integer'" in result.stderr
+    )
+    assert "pack.yaml:1: schema_version: schema_version 9 is too new" in result.stderr
+
+
+def test_validate_ok() -> None:
+    result = xfkit("validate", str(ROOT / "scenarios" / "default"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("default@1.0.0: ok")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
+def test_generate_ledger_in_each_format(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"ledger{suffix}"
+    assert (
+        main(
+            [
+                "generate",
+                "ledger",
+                "--seed",
+                "5",
+                "--count",
+                "150",
+                "--as-of",
+                "2026-03-31",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    if suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        assert len(rows) == 150 and rows[0]["id"] == "default-5-L000000"
+        return
+    if suffix == ".csv":
+        assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel shows Chinese"
+        frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    else:
+        frame = pd.read_excel(out, dtype=str, keep_default_na=False)
+    assert len(frame) == 150
+    for header in (
+        "编号",
+        "收件日期",
+        "来源渠道",
+        "反映人",
+        "被反映人",
+        "问题类别",
+        "承办单位",
+        "办理状态",
+        "办结日期",
+        "办理期限",
+    ):
+        assert header in frame.columns
+    assert set(frame["来源渠道"]) <= {"来信", "来访", "电话", "网络", "上级转送/交办"}
+    assert set(frame["办理状态"]) <= {"办理中", "延期办理", "已办结", "留存备查"}
+
+
+def test_demo_writes_cases_and_a_ledger(tmp_path: Path) -> None:
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    assert len((tmp_path / "demo" / "cases.jsonl").read_text("utf-8").splitlines()) == 60
+    assert len(pd.read_excel(tmp_path / "demo" / "ledger.xlsx")) == 800
+
+
+def test_help_lists_the_commands() -> None:
+    result = xfkit("--help")
+    assert result.returncode == 0
+    for word in ("generate", "validate", "demo"):
+        assert word in result.stdout
+    sub = xfkit("generate", "cases", "--help")
+    assert "--seed" in sub.stdout and "--level" in sub.stdout and "case.schema.json" in sub.stdout

@@ -1,0 +1,21 @@
+"""The pure core imports no widgets, no database and no web stack (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.errors")
+FORBIDDEN = ("ipywidgets", "sqlalchemy", "voila", "tornado", "IPython", "openpyxl")
+
+
+def test_pure_packages_import_no_ui_or_database() -> None:
+    code = (
+        "import sys\n"
+        f"for name in {PURE!r}:\n"
+        "    __import__(name)\n"
+        "import toolkit.generate.cases, toolkit.generate.ledger, toolkit.generate.history, toolkit.generate.batch\n"
+        f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"pure core pulled in: {result.stdout.strip()}"
