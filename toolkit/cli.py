@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeVar
+from typing import BinaryIO, NoReturn, TypeVar
 
 from toolkit import __version__
 from toolkit.domain.codes import Level
@@ -167,7 +167,7 @@ def cmd_generate_cases(args: argparse.Namespace) -> int:
 
     level = None if args.level == "mixed" else Level(args.level)
 
-    def write(fh: TextIO) -> None:
+    def write(fh: BinaryIO) -> None:
         with _bar(args.count, "cases", args.no_progress or str(args.out) == "-") as bar:
             write_cases(args.pack, args.seed, args.count, level, fh, workers=args.workers, progress=bar)
 
@@ -209,7 +209,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     pack = load_pack(args.pack)
     out: Path = args.out
 
-    def write(fh: TextIO) -> None:
+    def write(fh: BinaryIO) -> None:
         write_cases(args.pack, args.seed, 60, None, fh)
 
     _write_atomically(out / "cases.jsonl", ".jsonl", write)
@@ -245,10 +245,12 @@ def _progress(items: Iterator[T], total: int, unit: str, quiet: bool) -> Iterato
     yield from tqdm(items, total=total, unit=f" {unit}", file=sys.stderr, mininterval=0.5)
 
 
-def _write_atomically(out: Path, suffix: str, write: Callable[[TextIO], None]) -> None:
+def _write_atomically(out: Path, suffix: str, write: Callable[[BinaryIO], None]) -> None:
     """Write ``out`` all or nothing (a temporary file renamed at the end), or stdout for ``-``."""
     if str(out) == "-":
-        write(sys.stdout)
+        sys.stdout.flush()
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
         return
     if out.suffix.lower() != suffix:
         raise XfkitError(f"{out}: this output is written as {suffix}; name the file *{suffix}")
@@ -256,7 +258,7 @@ def _write_atomically(out: Path, suffix: str, write: Callable[[TextIO], None]) -
     fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=out.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "wb") as fh:
             write(fh)
         umask = os.umask(0)
         os.umask(umask)

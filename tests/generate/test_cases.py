@@ -88,8 +88,18 @@ def test_dates_are_in_order(pack: Pack, cases: list[dict[str, Any]], history: di
             assert date.fromisoformat(due) >= day
         if c["truth"]["repeat_of"]:
             assert history[c["truth"]["repeat_of"]].received < day
-        for when in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", c["material"]["text"]):
-            assert date(*map(int, when)) <= day, (c["id"], when)
+        dates = [
+            date(*map(int, w)) for w in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", c["material"]["text"])
+        ]
+        assert all(when <= day for when in dates), c["id"]
+        if c["channel"] in ("letter", "forwarded") and dates:
+            assert max(dates) == dates[-1], (c["id"], "events come before the day the letter is dated")
+        if c["channel"] == "forwarded":
+            slip = {f["label"]: f["value"] for f in c["material"]["slip"]}
+            sent = date(*map(int, re.findall(r"\d+", slip["转送日期"])))
+            assert sent < day and slip["签收日期"] == f"{day.year}年{day.month}月{day.day}日"
+            *_, written = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", c["material"]["text"])
+            assert date(*map(int, written)) < sent, (c["id"], "the letter is written before it is forwarded")
 
 
 @cache

@@ -7,13 +7,14 @@ files next to the output and the parent joins them, so no case text crosses a pr
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
+
+import orjson
 
 from toolkit.domain.codes import Level
 from toolkit.domain.models import Case
@@ -24,16 +25,21 @@ CHUNK = 5000
 _worker_gen: CaseGenerator | None = None
 
 
+def case_bytes(case: Case) -> bytes:
+    """One JSONL line as UTF-8 bytes: compact, keys in a fixed order, no trailing newline."""
+    return orjson.dumps(case.to_dict())
+
+
 def case_json(case: Case) -> str:
-    """One JSONL line: UTF-8 text, keys in a fixed order, no trailing newline."""
-    return json.dumps(case.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    """:func:`case_bytes` as text."""
+    return case_bytes(case).decode("utf-8")
 
 
-def case_lines(pack: str | Path, seed: int, count: int, level: Level | None) -> Iterator[str]:
-    """JSON lines for cases ``0..count-1`` made with ``seed``, in this process."""
+def case_lines(pack: str | Path, seed: int, count: int, level: Level | None) -> Iterator[bytes]:
+    """JSON lines (bytes, newline-terminated) for cases ``0..count-1`` made with ``seed``, in this process."""
     gen = CaseGenerator(load_pack(resolve_pack(pack)))
     for case in gen.cases(seed, count, level):
-        yield case_json(case)
+        yield orjson.dumps(case.to_dict(), option=orjson.OPT_APPEND_NEWLINE)
 
 
 def write_cases(
@@ -41,7 +47,7 @@ def write_cases(
     seed: int,
     count: int,
     level: Level | None,
-    out: TextIO,
+    out: BinaryIO,
     *,
     workers: int = 1,
     progress: Callable[[int], object] | None = None,
@@ -53,7 +59,7 @@ def write_cases(
     folder = resolve_pack(pack)
     if workers <= 1 or count <= CHUNK:
         for i, line in enumerate(case_lines(folder, seed, count, level), 1):
-            out.write(line + "\n")
+            out.write(line)
             if progress is not None and i % 1000 == 0:
                 progress(1000)
         if progress is not None and count % 1000:
@@ -64,7 +70,7 @@ def write_cases(
         jobs = [(parts, seed, start, min(CHUNK, count - start), level) for start in range(0, count, CHUNK)]
         with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(str(folder),)) as pool:
             for job, part in zip(jobs, pool.map(_chunk, jobs), strict=True):
-                with open(part, encoding="utf-8", newline="\n") as fh:
+                with open(part, "rb") as fh:
                     shutil.copyfileobj(fh, out, 1 << 20)
                 if progress is not None:
                     progress(job[3])
@@ -80,7 +86,7 @@ def _chunk(job: tuple[str, int, int, int, Level | None]) -> str:
     parts, seed, start, n, level = job
     assert _worker_gen is not None
     path = Path(parts) / f"{start:09d}.jsonl"
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
+    with path.open("wb") as fh:
         for case in _worker_gen.cases(seed, n, level, start=start):
-            fh.write(case_json(case) + "\n")
+            fh.write(orjson.dumps(case.to_dict(), option=orjson.OPT_APPEND_NEWLINE))
     return str(path)

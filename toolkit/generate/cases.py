@@ -27,7 +27,7 @@ from toolkit.domain.codes import (
 )
 from toolkit.domain.models import Cadre, Case, Material, Person, Reporter, Route, Truth, Turn
 from toolkit.errors import GenerationError
-from toolkit.generate.draw import between, pick
+from toolkit.generate.draw import between, pick, weighted
 from toolkit.packs.model import Pack, ProblemType
 from toolkit.rules.deadlines import DeadlineRule
 
@@ -105,6 +105,10 @@ class Tables:
             )
             for p in pack.problems
         }
+        self.eligible_local = {
+            code: tuple(c for c in pool if c.level is not ManagementLevel.CITY)
+            for code, pool in self.eligible.items()
+        }
         counts: dict[tuple[str, str], int] = {}
         for c in pack.cadres:
             counts[(c.unit, c.name[0])] = counts.get((c.unit, c.name[0]), 0) + 1
@@ -113,6 +117,9 @@ class Tables:
         self.village_names = {v.code: v.name for v in pack.jurisdiction.villages()}
         self._next_workday: dict[date, date] = {}
         self._due: dict[tuple[str, date], date] = {}
+        self._applicable: dict[
+            tuple[Category, tuple[Flag, ...], RouteAction, Channel], tuple[DeadlineRule, ...]
+        ] = {}
         self.intake_rules = intake_rules(pack)
         self.temperaments = tuple(t.code for t in pack.temperaments)
         self.window_days = (pack.received_window[1] - pack.received_window[0]).days
@@ -137,6 +144,20 @@ class Tables:
         hit = self._due.get(key)
         if hit is None:
             hit = self._due[key] = rule.due(day, self.pack.calendar)
+        return hit
+
+    def applicable(
+        self, category: Category, flags: Sequence[Flag], action: RouteAction, channel: Channel
+    ) -> tuple[DeadlineRule, ...]:
+        """The intake deadlines that apply to an item of this shape (memoised: shapes repeat)."""
+        key = (category, tuple(flags), action, channel)
+        hit = self._applicable.get(key)
+        if hit is None:
+            hit = self._applicable[key] = tuple(
+                rule
+                for rule in self.intake_rules
+                if rule.applies.matches(category=category, flags=flags, action=action, channel=channel)
+            )
         return hit
 
     def town_name(self, code: str | None) -> str:
@@ -165,7 +186,7 @@ Step = Callable[[Tables, Draft, Sequence[HistoryRecord]], None]
 def choose_shape(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     """Channel, category and the special kinds: repeat, no substance, impersonation, anonymous."""
     rng, mix = d.rng, t.pack.mix
-    d.channel = rng.choices(t.channels, cum_weights=t.channel_cum)[0]
+    d.channel = weighted(rng, t.channels, t.channel_cum)
     d.temperament = pick(rng, t.temperaments)
     if history and rng.random() < mix.repeat:
         d.repeat_of = pick(rng, history)
@@ -173,7 +194,7 @@ def choose_shape(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         d.anonymous = d.repeat_of.person is None
         d.specificity = "specific"
         return
-    d.category = rng.choices(t.categories, cum_weights=t.category_cum)[0]
+    d.category = weighted(rng, t.categories, t.category_cum)
     written = d.channel in (Channel.LETTER, Channel.ONLINE, Channel.FORWARDED)
     if d.category is Category.ACCUSATION:
         d.no_substance = rng.random() < mix.no_substance
@@ -205,8 +226,7 @@ def choose_accused(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> Non
         pool = t.eligible[d.problem.code]
         if d.channel is Channel.FORWARDED:
             # the level above forwards items within this commission's authority
-            local = tuple(c for c in pool if c.level is not ManagementLevel.CITY)
-            pool = local or pool
+            pool = t.eligible_local[d.problem.code] or pool
         d.accused = pick(d.rng, pool)
     if d.channel is Channel.FORWARDED and d.accused is not None and d.accused.level is ManagementLevel.CITY:
         d.channel = Channel.LETTER
@@ -265,7 +285,8 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     s["reporter_phone"] = d.person.phone if d.person else ""
     s["reporter_address"] = d.person.address if d.person else ""
     s["problem_name"] = p.name
-    when = d.received.date() - timedelta(days=between(rng, 20, 420))
+    # what is reported happened at least a month before it arrived (and before any letter about it)
+    when = d.received.date() - timedelta(days=between(rng, 30, 420))
     s["year"], s["month"], s["day"] = when.year, when.month, when.day
     if p.amount is not None:
         lo, hi, step = p.amount
@@ -321,8 +342,7 @@ def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     received = d.received.date()
     due = tuple(
         (rule.code, t.due(rule, received))
-        for rule in t.intake_rules
-        if rule.applies.matches(category=d.category, flags=flags, action=route.action, channel=d.channel)
+        for rule in t.applicable(d.category, flags, route.action, d.channel)
     )
     d.truth = Truth(
         category=d.category,
@@ -429,7 +449,8 @@ def _cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _letter_body(t: Tables, d: Draft) -> str:
+def _letter_body(t: Tables, d: Draft, written: date | None = None) -> str:
+    """A letter: salutation, paragraphs, signature and the day it was written (before it arrived)."""
     letter = t.pack.framing["letter"]
     paragraphs = [_pick(d, _by_level(d, letter["opening"])), d.facts]
     hint = _repeat_hint(t, d)
@@ -444,7 +465,7 @@ def _letter_body(t: Tables, d: Draft) -> str:
     lines = [_pick(d, letter["salutation"])]
     lines.extend("    " + p for p in paragraphs if p)
     lines.append(_signature(t, d))
-    lines.append(_cn_date(d.received.date() - timedelta(days=between(d.rng, 2, 9))))
+    lines.append(_cn_date(written or d.received.date() - timedelta(days=between(d.rng, 2, 9))))
     return "\n".join(lines)
 
 
@@ -503,13 +524,13 @@ def _compose_forwarded(t: Tables, d: Draft) -> Material:
         ("文号", f"转〔{day.year}〕{between(d.rng, 10, 990)}号"),
         ("转送日期", _cn_date(sent)),
         ("签收日期", _cn_date(day)),
-        ("原件形式", pick(d.rng, ("来信", "网络举报"))),
+        ("原件形式", "来信"),
         ("处理要求", _pick(d, fwd["instruction"])),
     )
     return Material(
         kind=Channel.FORWARDED,
         title=_pick(d, fwd["slip_title"]),
-        text=_letter_body(t, d),
+        text=_letter_body(t, d, written=sent - timedelta(days=between(d.rng, 3, 15))),
         slip=slip,
         notes=_impersonation_notes(t, d),
     )
@@ -518,7 +539,7 @@ def _compose_forwarded(t: Tables, d: Draft) -> Material:
 def _compose_talk(t: Tables, d: Draft) -> Material:
     """A visit or call: stages in the pack's order, officer's model line then the visitor's."""
     talk = "visit" if d.channel is Channel.VISIT else "phone"
-    slots = dict(d.slots)
+    slots = d.slots
     slots["facts"] = d.facts
     turns: list[Turn] = []
     for stage in t.pack.stages:

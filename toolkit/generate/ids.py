@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from operator import mul
 
 from toolkit.domain.codes import Sex
 from toolkit.generate.draw import between, pick
@@ -20,7 +21,7 @@ def id_check_char(first17: str) -> str:
     """The check character for the first 17 digits of an ID number."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError(f"need 17 digits, got {first17!r}")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 
