@@ -1,6 +1,7 @@
 """Frozen domain objects: people, cases, the material a learner sees, and the ground truth.
 
-Every object has ``to_dict()`` giving the JSON interchange form (codes as strings, dates ISO 8601).
+Every object has ``to_dict()`` giving the JSON interchange form: codes as their ``StrEnum`` members
+(which are strings, so any JSON encoder writes the code), dates ISO 8601.
 Nothing here knows about files, widgets or databases.
 """
 
@@ -42,7 +43,7 @@ class Cadre:
             "post": self.post,
             "unit": self.unit,
             "unit_name": self.unit_name,
-            "level": self.level.value,
+            "level": self.level,
         }
 
 
@@ -89,7 +90,7 @@ class Reporter:
             "phone": self.phone,
             "id_number": self.id_number,
             "address": self.address,
-            "sex": self.sex.value if self.sex else None,
+            "sex": self.sex,
             "birth_date": self.birth_date.isoformat() if self.birth_date else None,
         }
 
@@ -120,10 +121,10 @@ class Material:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind.value,
+            "kind": self.kind,
             "title": self.title,
             "text": self.text,
-            "dialogue": [t.to_dict() for t in self.dialogue],
+            "dialogue": [{"speaker": t.speaker, "stage": t.stage, "text": t.text} for t in self.dialogue],
             "form": [{"label": k, "value": v} for k, v in self.form],
             "slip": [{"label": k, "value": v} for k, v in self.slip],
             "notes": list(self.notes),
@@ -139,7 +140,7 @@ class Route:
     copy_to: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action.value, "unit": self.unit, "copy_to": self.copy_to}
+        return {"action": self.action, "unit": self.unit, "copy_to": self.copy_to}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +161,11 @@ class Truth:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "category": self.category.value,
-            "flags": [f.value for f in self.flags],
+            "category": self.category,
+            "flags": list(self.flags),
             "problem_type": self.problem_type,
             "route": self.route.to_dict(),
-            "disposal": self.disposal.value if self.disposal else None,
+            "disposal": self.disposal,
             "due": {name: d.isoformat() for name, d in self.due},
             "repeat_of": self.repeat_of,
             "specificity": self.specificity,
@@ -194,8 +195,8 @@ class Case:
             "seed": self.seed,
             "index": self.index,
             "pack": self.pack,
-            "level": self.level.value,
-            "channel": self.channel.value,
+            "level": self.level,
+            "channel": self.channel,
             "received_at": self.received_at.isoformat(),
             "material": self.material.to_dict(),
         }
@@ -242,18 +243,18 @@ class LedgerItem:
             "seed": self.seed,
             "pack": self.pack,
             "received": self.received.isoformat(),
-            "channel": self.channel.value,
+            "channel": self.channel,
             "reporter_name": self.reporter_name,
             "accused_name": self.accused_name,
             "accused_unit": self.accused_unit,
-            "category": self.category.value,
+            "category": self.category,
             "problem_type": self.problem_type,
-            "flags": [f.value for f in self.flags],
-            "route_action": self.route.action.value,
+            "flags": list(self.flags),
+            "route_action": self.route.action,
             "handler_unit": self.handler_unit,
             "deadline": self.deadline,
             "due": self.due.isoformat(),
-            "status": self.status.value,
+            "status": self.status,
             "closed": self.closed.isoformat() if self.closed else None,
             "keywords": list(self.keywords),
             "summary": self.summary,

@@ -237,15 +237,16 @@ def choose_reporter(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> No
     if d.repeat_of is not None:
         d.person = d.repeat_of.person
         return
-    on = t.pack.received_window[0]
     village = None
     if d.accused is not None and d.accused.town is not None and d.rng.random() < 0.85:
         village = pick(d.rng, t.villages_by_town[d.accused.town])
-    person = t.people.person(d.rng, on, village)
-    d.person = None if d.anonymous else person
     if d.anonymous:
-        d.slots["home_town"] = person.town
-        d.slots["home_village"] = person.village
+        # nobody is named, but the item still comes from somewhere
+        home = village or pick(d.rng, t.people.villages)
+        d.slots["home_town"] = home.town
+        d.slots["home_village"] = home.code
+        return
+    d.person = t.people.person(d.rng, t.pack.received_window[0], village)
 
 
 def choose_received(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
@@ -542,12 +543,14 @@ def _compose_talk(t: Tables, d: Draft) -> Material:
     slots = d.slots
     slots["facts"] = d.facts
     turns: list[Turn] = []
+    rnd = d.rng.random  # the same draws as pick(), without a call per line
     for stage in t.pack.stages:
-        turns.append(Turn("officer", stage.code, pick(d.rng, stage.officer[talk]).format_map(slots)))
+        lines = stage.officer[talk]
+        turns.append(Turn("officer", stage.code, lines[int(rnd() * len(lines))].format_map(slots)))
         lines = stage.visitor[d.temperament]
         if stage.code == "identity" and d.person is None and "anonymous" in stage.visitor:
             lines = stage.visitor["anonymous"]
-        turns.append(Turn("visitor", stage.code, pick(d.rng, lines).format_map(slots)))
+        turns.append(Turn("visitor", stage.code, lines[int(rnd() * len(lines))].format_map(slots)))
         if stage.code == "details":
             turns.extend(Turn("visitor", stage.code, line) for line in _noise(t, d))
         if stage.code == "demand":
