@@ -32,34 +32,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"seed must be ≥ 0, got {value}")
-    return value
+def _whole(name: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number ``name`` in ``lo..hi``, with a one-line message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+        if hi is None and value < lo:
+            raise argparse.ArgumentTypeError(f"{name} must be ≥ {lo}, got {value}")
+        if hi is not None and not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be between {lo} and {hi}, got {value}")
+        return value
+
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"count must be a whole number, got {text!r}") from None
-    if not 1 <= value <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"count must be between 1 and 10000000, got {value}")
-    return value
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {text!r}") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"workers must be between 1 and 64, got {value}")
-    return value
+_seed = _whole("seed", 0)
+_count = _whole("count", 1, 10_000_000)
+_workers = _whole("workers", 1, 64)
 
 
 def _date(text: str) -> date:

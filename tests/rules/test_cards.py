@@ -11,6 +11,7 @@ date today has 0 days left and is not overdue.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -18,10 +19,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.domain.codes import CardColor, Clock, StartEvent
+from toolkit.domain.codes import CardColor
+from toolkit.packs import Pack
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.cards import Band, CardScheme
-from toolkit.rules.deadlines import Applies, DeadlineRule
 
 RED, ORANGE, YELLOW, BLUE, GREEN = (
     CardColor.RED,
@@ -124,20 +125,10 @@ def test_three_colour_month_end_as_of() -> None:
     assert array_colors(THREE, [d("2025-02-28"), d("2025-03-01")], as_of) == ["yellow", ""]
 
 
-def test_three_colour_with_real_deadline_across_national_day() -> None:
+def test_three_colour_with_real_deadline_across_national_day(pack: Pack) -> None:
     # 15 working days from Fri 2025-09-26 = Thu 2025-10-23 (10-01..08 off, 09-28 and 10-11 worked).
-    rule = DeadlineRule(
-        code="acceptance_notice",
-        name_zh="实名举报受理情况告知",
-        name_en="Tell a real-name reporter whether accepted",
-        clock=Clock.WORKING_DAYS,
-        amount=15,
-        start=StartEvent.RECEIVED,
-        count_start_day=False,
-        roll_to_workday=False,
-        applies=Applies(),
-        source="《纪检监察机关处理检举控告工作规则》(2020)",
-    )
+    rule = pack.rules.deadline("acceptance_notice")
+    assert replace(pack.rules.card_scheme("three"), note="") == THREE
     due = rule.due(d("2025-09-26"), WorkCalendar())
     assert due == d("2025-10-23")
     assert THREE.color(due, d("2025-09-26")) is YELLOW  # 27 calendar days left (<= 10-26)

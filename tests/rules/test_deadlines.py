@@ -14,6 +14,7 @@ Expected dates are counted by hand on the published holiday schedules:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from toolkit.domain.codes import Category, Channel, Clock, Flag, RouteAction, StartEvent
 from toolkit.errors import RuleError
+from toolkit.packs import Pack
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.deadlines import Applies, DeadlineRule, Extension
 
@@ -577,3 +579,17 @@ def test_due_array_keeps_wall_date_of_tz_aware_starts() -> None:
     assert ACCEPTANCE_NOTICE.due(starts[0], CAL) == d("2025-10-23")
     assert as_dates(CAL.add_working_days_array(starts, 15)) == [d("2025-10-23")]
     assert as_dates(ACCEPTANCE_NOTICE.due_array(starts, CAL)) == [d("2025-10-23")]
+
+
+def test_the_default_pack_loads_the_rules_written_out_here(pack: Pack) -> None:
+    """The loader maps rules.yaml onto DeadlineRule field by field (notes aside)."""
+    for expected in (
+        ACCEPTANCE_NOTICE,
+        REPORT_UP,
+        FORWARDED,
+        DISPOSAL_PLAN,
+        PETITION_ACCEPTANCE,
+        PETITION_CLOSE,
+    ):
+        loaded = pack.rules.deadline(expected.code)
+        assert replace(loaded, note="") == expected
