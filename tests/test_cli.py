@@ -201,3 +201,18 @@ def test_help_lists_the_commands() -> None:
         assert word in result.stdout
     sub = xfkit("generate", "cases", "--help")
     assert "--seed" in sub.stdout and "--level" in sub.stdout and "case.schema.json" in sub.stdout
+
+
+def test_outputs_get_ordinary_permissions_and_failures_leave_nothing(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        for name in ("cases.jsonl", "ledger.xlsx"):
+            what = "cases" if name.endswith("jsonl") else "ledger"
+            out = tmp_path / name
+            assert main(["generate", what, "--seed", "1", "--count", "5", "--out", str(out)]) == 0
+            assert out.stat().st_mode & 0o777 == 0o644, name
+    finally:
+        os.umask(old)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["generate", "ledger", "--seed", "1", "--count", "5", "--out", str(tmp_path / "x.ods")]) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -7,9 +7,7 @@ traceback: exit 1 for problems with the data (an invalid pack), exit 2 for bad a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -19,6 +17,7 @@ from typing import BinaryIO, NoReturn, TypeVar
 from toolkit import __version__
 from toolkit.domain.codes import Level
 from toolkit.errors import PackInvalid, XfkitError
+from toolkit.fileio import atomic_output
 
 T = TypeVar("T")
 EXIT_DATA = 1
@@ -246,18 +245,8 @@ def _write_atomically(out: Path, suffix: str, write: Callable[[BinaryIO], None])
         return
     if out.suffix.lower() != suffix:
         raise XfkitError(f"{out}: this output is written as {suffix}; name the file *{suffix}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=out.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_output(out) as tmp, tmp.open("wb") as fh:
+        write(fh)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

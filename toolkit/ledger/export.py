@@ -7,8 +7,6 @@ codes kept in their own columns so a file can be read back without guessing.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pandas as pd
 
 from toolkit.domain.models import LedgerItem
 from toolkit.errors import XfkitError
+from toolkit.fileio import atomic_output
 from toolkit.packs.model import Pack
 
 #: (header, how to get the value) in file order
@@ -92,11 +91,7 @@ def write_ledger(items: Iterable[LedgerItem], pack: Pack, path: Path) -> int:
     if suffix not in (".csv", ".xlsx", ".jsonl"):
         raise XfkitError(f"{path}: unknown ledger format {suffix or '(none)'}; use .csv, .xlsx or .jsonl")
     materialised = list(items)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(path) as tmp:
         if suffix == ".jsonl":
             with tmp.open("w", encoding="utf-8", newline="\n") as fh:
                 for it in materialised:
@@ -107,7 +102,4 @@ def write_ledger(items: Iterable[LedgerItem], pack: Pack, path: Path) -> int:
                 frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
             else:
                 frame.to_excel(tmp, index=False, sheet_name="台账", engine="openpyxl")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return len(materialised)
