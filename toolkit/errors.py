@@ -11,7 +11,12 @@ these into one-line messages instead of tracebacks::
     ├── CalendarError              working-day arithmetic cannot be done
     │   └── CalendarRangeError     a date outside the years the holiday data covers
     ├── RuleError                  a deadline or card rule cannot be applied to the item given
-    └── GenerationError            the generator cannot satisfy a request (bad level, count ...)
+    ├── GenerationError            the generator cannot satisfy a request (bad level, count ...)
+    ├── AccessDenied               the page or action needs a role (trainer) the visitor does not have
+    └── StoreError                 the submission store cannot do what was asked
+        ├── StoreConfigError       bad database URL, unreachable server, unwritable folder, missing driver
+        ├── StoreVersionError      the database schema is newer than this toolkit knows
+        └── AppendOnlyViolation    an UPDATE or DELETE on submissions or scores (they are append-only)
 """
 
 from __future__ import annotations
@@ -70,3 +75,23 @@ class RuleError(XfkitError):
 
 class GenerationError(XfkitError):
     """The generator cannot satisfy the request."""
+
+
+class StoreError(XfkitError):
+    """The submission store cannot do what was asked."""
+
+
+class StoreConfigError(StoreError):
+    """The database URL cannot be used: bad dialect or syntax, unreachable server, unwritable folder."""
+
+
+class StoreVersionError(StoreError):
+    """The database carries a schema version newer than this toolkit's migrations."""
+
+
+class AppendOnlyViolation(StoreError):
+    """Something tried to change or remove a stored submission or score."""
+
+
+class AccessDenied(XfkitError):
+    """The page or action needs a role (such as trainer) that the visitor does not have."""

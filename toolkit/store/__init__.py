@@ -1,0 +1,25 @@
+"""Storage of submissions, scores and the audit log (SQLite by default, PostgreSQL by URL).
+
+The only package that imports SQLAlchemy; everything else calls :class:`Store` and gets frozen
+dataclasses back.
+"""
+
+from __future__ import annotations
+
+from toolkit.store.api import Event, Score, Scored, Store, Submission
+from toolkit.store.engine import default_url, make_engine, mask_url
+from toolkit.store.migrations import LATEST, current_version, migrate
+
+__all__ = [
+    "LATEST",
+    "Event",
+    "Score",
+    "Scored",
+    "Store",
+    "Submission",
+    "current_version",
+    "default_url",
+    "make_engine",
+    "mask_url",
+    "migrate",
+]

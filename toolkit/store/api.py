@@ -1,0 +1,374 @@
+"""The store: what a learner submitted, its score, and an audit log, behind one small class.
+
+Rows never leave this module: every method returns frozen dataclasses. Submissions and scores are
+append-only (the API offers no update or delete, and database triggers refuse them anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from toolkit.errors import AppendOnlyViolation, StoreError
+from toolkit.store.engine import make_engine, one_line, read_transaction, write_transaction
+from toolkit.store.migrations import migrate
+from toolkit.store.schema import events, scores, submissions
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One stored submission.
+
+    Attributes
+    ----------
+    id
+        Assigned by the database, increasing.
+    app
+        Which app took it (intake, contest, review ...).
+    actor
+        The learner, contestant or reviewer who handed it in.
+    item_id
+        The item answered.
+    pack
+        ``name@version`` of the scenario pack the item came from.
+    seed
+        Seed the item was generated with, if generated.
+    payload
+        The answer as JSON-compatible data.
+    created_at
+        When the database server stored it (aware, UTC).
+    """
+
+    id: int
+    app: str
+    actor: str
+    item_id: str
+    pack: str
+    seed: int | None
+    payload: dict[str, Any]
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON interchange form; ``created_at`` in ISO 8601."""
+        return {
+            "id": self.id,
+            "app": self.app,
+            "actor": self.actor,
+            "item_id": self.item_id,
+            "pack": self.pack,
+            "seed": self.seed,
+            "payload": self.payload,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The score stored for one submission."""
+
+    id: int
+    submission_id: int
+    payload: dict[str, Any]
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON interchange form; ``created_at`` in ISO 8601."""
+        return {
+            "id": self.id,
+            "submission_id": self.submission_id,
+            "payload": self.payload,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A submission together with the score stored for it."""
+
+    submission: Submission
+    score: Score
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON interchange form."""
+        return {"submission": self.submission.to_dict(), "score": self.score.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One audit-log entry: an action that was refused or looked forged."""
+
+    id: int
+    kind: str
+    actor: str
+    detail: dict[str, Any]
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON interchange form; ``created_at`` in ISO 8601."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "actor": self.actor,
+            "detail": self.detail,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+ScoreFn = Callable[[Submission], Mapping[str, Any]]
+
+
+class Store:
+    """Submissions, scores and the audit log in one SQL database.
+
+    Open with :meth:`Store.open`; every write is its own committed transaction, so a method that returns
+    has stored its row. Safe to use from several processes on the same URL at once.
+
+    Examples
+    --------
+    >>> store = Store.open("sqlite:///data/xfkit.sqlite3")  # doctest: +SKIP
+    >>> sub = store.add_submission(app="intake", actor="learner-01", item_id="XF-0001",
+    ...                            pack="default@1.0.0", seed=7, payload={"category": "A"})  # doctest: +SKIP
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect to ``url`` and bring its schema up to date.
+
+        Parameters
+        ----------
+        url
+            See :func:`toolkit.store.make_engine`; :func:`toolkit.store.default_url` gives the usual one.
+
+        Raises
+        ------
+        StoreConfigError
+            The URL cannot be used.
+        StoreVersionError
+            The database was made by a newer xfkit.
+        """
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for the store package and tests; the rest of the toolkit uses methods)."""
+        return self._engine
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success.
+
+        Raises
+        ------
+        AppendOnlyViolation
+            A statement tried to update or delete a submission or score.
+        StoreError
+            Another constraint refused a statement (a score for a submission that does not exist ...).
+        """
+        try:
+            with write_transaction(self._engine) as conn:
+                yield conn
+        except exc.DBAPIError as e:
+            reason = one_line(e)
+            if "append-only" in reason:
+                raise AppendOnlyViolation(reason[reason.index("append-only") :]) from e
+            if isinstance(e, exc.IntegrityError):
+                raise StoreError(f"refused by the database: {reason}") from e
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (deferred ``BEGIN`` on SQLite): takes no write lock."""
+        with read_transaction(self._engine) as conn:
+            yield conn
+
+    def add_submission(
+        self,
+        *,
+        app: str,
+        actor: str,
+        item_id: str,
+        pack: str,
+        seed: int | None,
+        payload: Mapping[str, Any],
+    ) -> Submission:
+        """Store one submission in its own transaction.
+
+        Parameters
+        ----------
+        app, actor, item_id, pack, seed, payload
+            See :class:`Submission`.
+
+        Returns
+        -------
+        Submission
+            As stored, with its id and the server's ``created_at``; returned only after the commit.
+        """
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.insert(submissions)
+                    .values(
+                        app=app, actor=actor, item_id=item_id, pack=pack, seed=seed, payload=dict(payload)
+                    )
+                    .returning(*submissions.c)
+                )
+                .mappings()
+                .one()
+            )
+        return _submission(row)
+
+    def add_score(self, submission_id: int, payload: Mapping[str, Any]) -> int:
+        """Store the score of a stored submission; returns the score's id."""
+        return self._insert_score(submission_id, payload).id
+
+    def submit_and_score(
+        self,
+        *,
+        app: str,
+        actor: str,
+        item_id: str,
+        pack: str,
+        seed: int | None,
+        payload: Mapping[str, Any],
+        score_fn: ScoreFn,
+    ) -> Scored:
+        """Store a submission, then score it and store the score.
+
+        The submission is committed first, in its own transaction, so a score is never shown for a
+        submission that was not stored; if ``score_fn`` raises, the submission stays stored without a
+        score and the exception propagates.
+
+        Parameters
+        ----------
+        app, actor, item_id, pack, seed, payload
+            See :class:`Submission`.
+        score_fn
+            Computes the score payload from the stored submission.
+        """
+        submission = self.add_submission(
+            app=app, actor=actor, item_id=item_id, pack=pack, seed=seed, payload=payload
+        )
+        score = self._insert_score(submission.id, score_fn(submission))
+        return Scored(submission=submission, score=score)
+
+    def submissions(
+        self, app: str | None = None, actor: str | None = None, item_id: str | None = None
+    ) -> list[Submission]:
+        """Stored submissions, oldest first, optionally only those matching every filter given."""
+        query = sa.select(submissions).order_by(submissions.c.id)
+        if app is not None:
+            query = query.where(submissions.c.app == app)
+        if actor is not None:
+            query = query.where(submissions.c.actor == actor)
+        if item_id is not None:
+            query = query.where(submissions.c.item_id == item_id)
+        with self.read() as conn:
+            return [_submission(row) for row in conn.execute(query).mappings()]
+
+    def scores(self, submission_id: int | None = None) -> list[Score]:
+        """Stored scores, oldest first, optionally only those of one submission."""
+        query = sa.select(scores).order_by(scores.c.id)
+        if submission_id is not None:
+            query = query.where(scores.c.submission_id == submission_id)
+        with self.read() as conn:
+            return [_score(row) for row in conn.execute(query).mappings()]
+
+    def log_event(self, kind: str, actor: str, detail: Mapping[str, Any]) -> Event:
+        """Record a refused or forged action in the audit log.
+
+        Parameters
+        ----------
+        kind
+            Short code such as ``"forged-click"`` or ``"late-submission"``.
+        actor
+            Who tried it.
+        detail
+            JSON-compatible facts about it.
+        """
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.insert(events).values(kind=kind, actor=actor, detail=dict(detail)).returning(*events.c)
+                )
+                .mappings()
+                .one()
+            )
+        return _event(row)
+
+    def events(self, kind: str | None = None) -> list[Event]:
+        """Audit-log entries, oldest first, optionally of one kind."""
+        query = sa.select(events).order_by(events.c.id)
+        if kind is not None:
+            query = query.where(events.c.kind == kind)
+        with self.read() as conn:
+            return [_event(row) for row in conn.execute(query).mappings()]
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _insert_score(self, submission_id: int, payload: Mapping[str, Any]) -> Score:
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.insert(scores)
+                    .values(submission_id=submission_id, payload=dict(payload))
+                    .returning(*scores.c)
+                )
+                .mappings()
+                .one()
+            )
+        return _score(row)
+
+
+def _submission(row: RowMapping) -> Submission:
+    return Submission(
+        id=row["id"],
+        app=row["app"],
+        actor=row["actor"],
+        item_id=row["item_id"],
+        pack=row["pack"],
+        seed=row["seed"],
+        payload=row["payload"],
+        created_at=row["created_at"],
+    )
+
+
+def _score(row: RowMapping) -> Score:
+    return Score(
+        id=row["id"], submission_id=row["submission_id"], payload=row["payload"], created_at=row["created_at"]
+    )
+
+
+def _event(row: RowMapping) -> Event:
+    return Event(
+        id=row["id"], kind=row["kind"], actor=row["actor"], detail=row["detail"], created_at=row["created_at"]
+    )
