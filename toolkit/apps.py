@@ -25,6 +25,14 @@ class AppInfo:
 APPS: tuple[AppInfo, ...] = (
     AppInfo("home", "home.ipynb", "app.home.title", "app.home.summary", "app.home.audience"),
     AppInfo(
+        "trainer",
+        "trainer.ipynb",
+        "app.trainer.title",
+        "app.trainer.summary",
+        "app.trainer.audience",
+        trainer_only=True,
+    ),
+    AppInfo(
         "intake",
         "intake.ipynb",
         "app.intake.title",

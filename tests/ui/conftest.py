@@ -1,0 +1,70 @@
+"""Helpers for headless widget tests: read what a page shows without a browser."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+TAG = re.compile(r"<[^>]+>")
+HREF = re.compile(r'href="([^"]*)"')
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    """The widget and all its descendants, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def shown(widget: Any) -> bool:
+    display = getattr(getattr(widget, "layout", None), "display", None)
+    return display != "none"
+
+
+def page_html(widget: Any) -> str:
+    """The HTML of every visible HTML/Label widget (stylesheets left out), one per line."""
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        if not shown(node):
+            return
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and not value.startswith("<style"):
+            parts.append(value)
+        description = getattr(node, "description", None)
+        if isinstance(description, str) and description:
+            parts.append(html.escape(description))
+        for child in getattr(node, "children", ()):
+            visit(child)
+
+    visit(widget)
+    return "\n".join(parts)
+
+
+def page_text(widget: Any) -> str:
+    """The visible text of a widget tree: tags stripped, entities decoded."""
+    return html.unescape(TAG.sub(" ", page_html(widget)))
+
+
+def page_links(widget: Any) -> list[str]:
+    """Every href in the widget tree, decoded."""
+    return [html.unescape(href) for href in HREF.findall(page_html(widget))]
+
+
+@pytest.fixture
+def text_of() -> Callable[[Any], str]:
+    return page_text
+
+
+@pytest.fixture
+def html_of() -> Callable[[Any], str]:
+    return page_html
+
+
+@pytest.fixture
+def links_of() -> Callable[[Any], list[str]]:
+    return page_links

@@ -1,0 +1,12 @@
+"""The web apps: ipywidgets components composed into pages that Voila serves.
+
+This package is the only place that imports ipywidgets. Each app is a function returning a
+:class:`~toolkit.ui.frame.Page`; a notebook in ``notebooks/`` displays its ``.widget``.
+"""
+
+from __future__ import annotations
+
+from toolkit.ui.home import home_app
+from toolkit.ui.trainer import trainer_app
+
+__all__ = ["home_app", "trainer_app"]
