@@ -138,6 +138,44 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("pack_dir", metavar="PACK_DIR", help="the pack folder (or a pack name)")
     val.set_defaults(run=cmd_validate)
 
+    serve = sub.add_parser(
+        "serve",
+        help="serve the apps (Voila) on this machine",
+        description="Serve the app notebooks with Voila: home page at /, trainer pages behind the secret "
+        "printed at start. First run writes the demo data and creates the store.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for a training room)",
+    )
+    serve.add_argument("--port", type=_whole("port", 1, 65535), default=8866, help="port (default 8866)")
+    serve.add_argument("--data", type=Path, default=Path("data"), help="data folder (default ./data)")
+    serve.add_argument(
+        "--db",
+        default=None,
+        help="database URL (default: $XFKIT_DB, else a SQLite file in the data folder); "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    )
+    serve.add_argument("--pack", default="default", help="pack name or folder (default: default)")
+    serve.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="default page language (default zh)"
+    )
+    serve.add_argument(
+        "--trainer-secret",
+        default=None,
+        help="secret for trainer pages (default: $XFKIT_TRAINER_SECRET, else a new random one)",
+    )
+    serve.add_argument(
+        "--cull-after",
+        type=_whole("cull-after", 10, 86400),
+        default=600,
+        help="seconds after which an idle kernel with no page attached is shut down (default 600)",
+    )
+    serve.add_argument("--no-preheat", action="store_true", help="no preheated kernel for the home page")
+    serve.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    serve.set_defaults(run=cmd_serve)
+
     demo = sub.add_parser(
         "demo",
         help="write demo data (cases and a ledger) into a folder",
@@ -188,6 +226,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{len(pack.jurisdiction.towns)} towns, {len(pack.rules.deadlines)} deadline rules)"
     )
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from toolkit.serve import ServeOptions, run
+
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data.resolve(),
+        db_url=args.db or os.environ.get("XFKIT_DB") or None,
+        pack=args.pack,
+        lang=args.lang,
+        trainer_secret=args.trainer_secret or os.environ.get("XFKIT_TRAINER_SECRET") or None,
+        cull_after=args.cull_after,
+        cull_interval=max(1, min(60, args.cull_after // 5)),
+        preheat=not args.no_preheat,
+        notebooks_dir=args.notebooks,
+    )
+    return run(options)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,0 +1,86 @@
+"""``xfkit serve`` refuses bad set-ups in one line, before starting anything."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.serve import ServeOptions, prepare, trainer_ok
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "serve", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env={**os.environ, "XFKIT_DB": "", "XFKIT_TRAINER_SECRET": ""},
+    )
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_wrong_db_url(tmp_path: Path) -> None:
+    line = _one_line(serve("--db", "nosuchdb://x/y", "--data", str(tmp_path / "d"), "--port", "1", cwd=ROOT))
+    assert line.startswith("xfkit: ") and "nosuchdb://x/y" in line
+
+
+def test_unwritable_data_folder(tmp_path: Path) -> None:
+    line = _one_line(serve("--data", "/proc/xfkit-data", cwd=ROOT))
+    assert "data folder /proc/xfkit-data" in line
+
+
+def test_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = _one_line(serve("--port", str(port), "--data", str(tmp_path / "d"), cwd=ROOT))
+    assert f"port {port} on 127.0.0.1 is already in use" in line
+
+
+def test_missing_pack(tmp_path: Path) -> None:
+    line = _one_line(serve("--pack", "nosuchpack", "--data", str(tmp_path / "d"), cwd=ROOT))
+    assert "no pack folder 'nosuchpack'" in line
+
+
+def test_bad_port_argument(tmp_path: Path) -> None:
+    result = serve("--port", "70000", cwd=ROOT)
+    assert result.returncode == 2 and "port must be between 1 and 65535" in _one_line(result)
+
+
+def test_first_run_writes_demo_data_and_the_store(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = ServeOptions(port=port, data_dir=tmp_path / "data", trainer_secret="s")
+    first = prepare(options)
+    assert first.demo_created and (tmp_path / "data" / "demo" / "cases.jsonl").is_file()
+    assert (tmp_path / "data" / "xfkit.sqlite3").is_file()
+    assert first.db_url.startswith("sqlite:///") and first.pack_ref == "default@1.0.0"
+    again = prepare(options)
+    assert not again.demo_created, "demo data is made once"
+    generated = prepare(ServeOptions(port=port, data_dir=tmp_path / "other")).trainer_secret
+    assert len(generated) >= 16, "a fresh random secret when none is given"
+
+
+@pytest.mark.parametrize(
+    ("offered", "ok"), [("s3cret", True), ("s3cre", False), ("", False), (None, False), ("S3CRET", False)]
+)
+def test_trainer_secret_check(offered: str | None, ok: bool) -> None:
+    assert trainer_ok("s3cret", offered) is ok
+    assert trainer_ok("", offered) is False

@@ -1,0 +1,350 @@
+"""``xfkit serve``: Voila on the app notebooks only, safe for a training room.
+
+What the server allows, and why:
+
+* only the notebooks in :mod:`toolkit.apps` that exist in this release, at ``/voila/render/<notebook>``;
+  ``/`` opens the home page. No directory tree, no ``/voila/files``, no contents API: a learner cannot
+  fetch a notebook's source or the data folder;
+* trainer-only pages need the trainer secret in the URL (``?key=...``; trainers' links carry it); the
+  kernel checks the role again on every action (:mod:`toolkit.ui.context`);
+* sources are stripped and tracebacks are never sent to the page: errors go to this server's log;
+* the kernel websocket accepts widget (comm) messages only, so a forged ``execute_request`` runs nothing;
+* idle kernels are culled, including those of pages fetched without ever opening their websocket;
+  the home page is served from a preheated kernel;
+* every asset comes from this machine (the ``xfkit`` Voila template drops the remote font stylesheets).
+"""
+
+from __future__ import annotations
+
+import errno
+import hmac
+import html
+import logging
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.apps import app_by_notebook, served_apps
+from toolkit.errors import XfkitError
+
+log = logging.getLogger("xfkit.serve")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHARE_DIR = PACKAGE_DIR / "share"
+
+
+class ServeError(XfkitError):
+    """The server cannot start: the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """Everything ``xfkit serve`` needs; defaults suit one machine."""
+
+    host: str = "127.0.0.1"
+    port: int = 8866
+    data_dir: Path = field(default_factory=lambda: Path.cwd() / "data")
+    db_url: str | None = None
+    pack: str = "default"
+    lang: str = "zh"
+    trainer_secret: str | None = None
+    cull_after: int = 600
+    cull_interval: int = 60
+    preheat: bool = True
+    notebooks_dir: Path | None = None
+    demo_seed: int = 20250926
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A checked set-up: the server can start with these."""
+
+    options: ServeOptions
+    notebooks_dir: Path
+    db_url: str
+    trainer_secret: str
+    pack_ref: str
+    demo_created: bool
+
+
+def find_notebooks_dir(explicit: Path | None = None) -> Path:
+    """The folder holding the app notebooks: ``--notebooks``, ./notebooks, or the source tree's."""
+    candidates = [explicit] if explicit else [Path.cwd() / "notebooks", PACKAGE_DIR.parent / "notebooks"]
+    for folder in candidates:
+        if folder is not None and (folder / "home.ipynb").is_file():
+            return folder.resolve()
+    where = ", ".join(str(c) for c in candidates if c is not None)
+    raise ServeError(f"no app notebooks found (looked for home.ipynb in: {where})")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail early, in one line, when the port cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(
+                    f"port {port} on {host} is already in use; choose another with --port"
+                ) from None
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def check_data_dir(folder: Path) -> None:
+    """The data folder must exist (or be creatable) and be writable."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ServeError(f"cannot create the data folder {folder}: {exc.strerror or exc}") from None
+    probe = folder / ".xfkit-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ServeError(f"the data folder {folder} is not writable: {exc.strerror or exc}") from None
+
+
+def prepare(options: ServeOptions) -> Prepared:
+    """Check everything a person can get wrong, create the store and the demo data; start nothing."""
+    from toolkit.packs import load_pack
+    from toolkit.store import Store, default_url
+
+    notebooks = find_notebooks_dir(options.notebooks_dir)
+    pack = load_pack(options.pack)
+    check_data_dir(options.data_dir)
+    db_url = options.db_url or default_url(options.data_dir)
+    store = Store.open(db_url)
+    try:
+        demo_created = ensure_demo_data(options, store)
+    finally:
+        store.close()
+    check_port_free(options.host, options.port)
+    secret = options.trainer_secret or secrets.token_urlsafe(12)
+    return Prepared(options, notebooks, db_url, secret, pack.ref, demo_created)
+
+
+def ensure_demo_data(options: ServeOptions, store: Any) -> bool:
+    """On a first run (no demo files yet) write the demo data set, so a newcomer sees something real."""
+    demo = options.data_dir / "demo"
+    if (demo / "cases.jsonl").is_file() and (demo / "ledger.xlsx").is_file():
+        return False
+    from toolkit.cli import main as cli_main
+
+    code = cli_main(["demo", "--out", str(demo), "--pack", options.pack, "--seed", str(options.demo_seed)])
+    if code != 0:
+        raise ServeError(f"could not write the demo data to {demo}")
+    store.log_event("demo_data", "xfkit serve", {"folder": str(demo), "seed": options.demo_seed})
+    return True
+
+
+def voila_argv(prepared: Prepared) -> list[str]:
+    """Where and what Voila serves; the safety settings are enforced in code (:func:`enforce_settings`)."""
+    o = prepared.options
+    return [
+        str(prepared.notebooks_dir),
+        "--no-browser",
+        f"--Voila.ip={o.host}",
+        f"--Voila.port={o.port}",
+        "--template=xfkit",  # the lab template without remote stylesheets (template paths are set up here)
+    ]
+
+
+def enforce_settings(app: Any, options: ServeOptions) -> None:
+    """Safety and offline settings, applied after Voila has read any config file, so none can undo them."""
+    vc = app.voila_configuration
+    if vc.template != "xfkit":
+        raise ServeError(f"the page template must be xfkit, a config file set {vc.template!r}")
+    vc.strip_sources = True
+    vc.show_tracebacks = False
+    vc.file_allowlist = []
+    vc.file_denylist = [".*"]
+    vc.preheat_kernel = options.preheat
+    pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+    if options.preheat:
+        pools["home.ipynb"] = {"pool_size": 1}
+    app.config.VoilaKernelManager.kernel_pools_config = pools
+    kernels = app.config.MappingKernelManager
+    kernels.cull_idle_timeout = options.cull_after
+    kernels.cull_interval = options.cull_interval
+    kernels.cull_connected = False  # a learner reading a page keeps the kernel
+    kernels.cull_busy = False
+
+
+def kernel_environment(prepared: Prepared) -> dict[str, str]:
+    """Settings the kernels inherit: the store, the pack, the language and the trainer secret."""
+    o = prepared.options
+    return {
+        "XFKIT_DB": prepared.db_url,
+        "XFKIT_PACK": o.pack,
+        "XFKIT_LANG": o.lang,
+        "XFKIT_TRAINER_SECRET": prepared.trainer_secret,
+        "XFKIT_DATA": str(o.data_dir),
+        "JUPYTER_PATH": os.pathsep.join(p for p in (str(SHARE_DIR), os.environ.get("JUPYTER_PATH", "")) if p),
+    }
+
+
+def banner(prepared: Prepared) -> str:
+    from toolkit.store import mask_url
+
+    o = prepared.options
+    base = f"http://{'localhost' if o.host in ('127.0.0.1', '::1') else o.host}:{o.port}"
+    lines = [
+        f"xfkit: serving {prepared.pack_ref} from {prepared.notebooks_dir}",
+        f"  home page      {base}/",
+        f"  store          {mask_url(prepared.db_url)}",
+        f"  trainer secret {prepared.trainer_secret}",
+    ]
+    for app in served_apps():
+        if app.trainer_only:
+            lines.append(f"  trainer page   {base}/voila/render/{app.notebook}?key={prepared.trainer_secret}")
+    if prepared.demo_created:
+        lines.append(f"  demo data      written to {o.data_dir / 'demo'}")
+    if o.host not in ("127.0.0.1", "localhost", "::1"):
+        lines.append(f"  listening on {o.host}: anyone on this network can open the learner pages")
+    return "\n".join(lines)
+
+
+def trainer_ok(secret: str, offered: str | None) -> bool:
+    """Constant-time check of an offered trainer secret."""
+    return bool(secret) and offered is not None and hmac.compare_digest(secret.encode(), offered.encode())
+
+
+def run(options: ServeOptions) -> int:
+    """Prepare, print the banner, and serve until interrupted."""
+    prepared = prepare(options)
+    os.environ.update(kernel_environment(prepared))
+    app_class = _voila_class()
+    app = app_class(trainer_secret=prepared.trainer_secret)
+    app.initialize(voila_argv(prepared))
+    enforce_settings(app, options)
+    print(banner(prepared), file=sys.stderr, flush=True)
+    app.start()
+    return 0
+
+
+# -- the Voila application ------------------------------------------------------------------------
+
+
+def _log_cell_errors(executor: Any) -> None:
+    """Make Voila log each cell error (with its traceback) before it replaces it with a neutral message.
+
+    Voila strips errors from what it sends to the page but does not log them; the trainer needs them.
+    """
+    strip = executor.strip_code_cell_errors
+    if getattr(strip, "xfkit_logs", False):
+        return
+
+    def logged(self: Any, cell: Any) -> Any:
+        for output in cell.get("outputs", ()) if cell.get("cell_type") == "code" else ():
+            if output.get("output_type") == "error" and output.get("ename") != "ExecutionError":
+                trace = "\n".join(output.get("traceback", ()))
+                log.error("a page cell raised %s: %s\n%s", output.get("ename"), output.get("evalue"), trace)
+        return strip(self, cell)
+
+    logged.xfkit_logs = True  # type: ignore[attr-defined]
+    executor.strip_code_cell_errors = logged
+
+
+def _voila_class() -> Any:
+    """The Voila subclass, built on demand so importing this module does not import Voila."""
+    import tornado.web
+    from traitlets import Unicode
+    from voila.app import Voila
+    from voila.execute import VoilaExecutor
+    from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from toolkit.i18n import normalise_lang, t
+
+    _log_cell_errors(VoilaExecutor)
+
+    class ErrorPageMixin(tornado.web.RequestHandler):
+        """Readable error pages in the page's language; never a traceback."""
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            lang = normalise_lang(self.get_argument("lang", os.environ.get("XFKIT_LANG")))
+            key = {403: "server.forbidden", 404: "server.not_found"}.get(status_code, "server.error")
+            title = html.escape(t(f"{key}.title", lang))
+            body = html.escape(t(f"{key}.body", lang))
+            home = html.escape(t("server.back_home", lang))
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(
+                f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}">'
+                '<head><meta charset="utf-8">'
+                f"<title>{title}</title><style>body{{font-family:'Noto Sans CJK SC','Noto Sans SC',"
+                "'Microsoft YaHei',sans-serif;max-width:40em;margin:4em auto;padding:0 1em;line-height:1.6}"
+                f"</style></head><body><h1>{title}</h1><p>{body}</p>"
+                f'<p><a href="/?lang={lang}">{home}</a></p></body></html>'
+            )
+
+    class AppPageHandler(ErrorPageMixin, TornadoVoilaHandler):  # type: ignore[misc]
+        """Renders registered, available notebooks; trainer pages need the secret."""
+
+        async def get(self, path: str | None = None) -> None:
+            app = app_by_notebook(path or "")
+            if app is None or not app.available:
+                raise tornado.web.HTTPError(404)
+            if app.trainer_only and not self._trainer():
+                log.warning("refused trainer page %s to %s", path, self.request.remote_ip)
+                raise tornado.web.HTTPError(403)
+            rendered = super().get(path)
+            if rendered is not None:
+                await rendered
+
+        def _trainer(self) -> bool:
+            # the same check the kernel repeats on every action: the key travels in the page URL
+            return trainer_ok(self.settings["xfkit_trainer_secret"], self.get_argument("key", None))
+
+    class HomeRedirect(ErrorPageMixin, tornado.web.RequestHandler):
+        def get(self) -> None:
+            query = self.request.query
+            self.redirect("/voila/render/home.ipynb" + (f"?{query}" if query else ""))
+
+    class TemplateStatic(TemplateStaticFileHandler):  # type: ignore[misc]
+        """Template assets only (``<template>/static/<file>``); anything else is a plain 404."""
+
+        def parse_url_path(self, path: str) -> str:
+            parts = path.split("/", 2)
+            if len(parts) != 3 or parts[1] != "static" or not parts[0].isidentifier():
+                raise tornado.web.HTTPError(404)
+            result: str = super().parse_url_path(path)
+            return result
+
+    class NotFound(ErrorPageMixin, tornado.web.RequestHandler):
+        def prepare(self) -> None:
+            raise tornado.web.HTTPError(404)
+
+    blocked = (TornadoVoilaTreeHandler, VoilaContentsHandler, AllowListFileHandler)
+
+    class XfkitVoila(Voila):  # type: ignore[misc]
+        trainer_secret = Unicode("", help="secret that opens trainer-only pages").tag(config=True)
+
+        def init_settings(self) -> dict[str, Any]:
+            settings: dict[str, Any] = super().init_settings()
+            settings["xfkit_trainer_secret"] = self.trainer_secret
+            return settings
+
+        def init_handlers(self) -> list[Any]:
+            handlers: list[Any] = []
+            for spec in super().init_handlers():
+                pattern, handler = spec[0], spec[1]
+                if handler in blocked:
+                    handlers.append((pattern, NotFound))
+                elif handler is TornadoVoilaHandler:
+                    handlers.append((pattern, AppPageHandler, *spec[2:]))
+                elif handler is TemplateStaticFileHandler:
+                    handlers.append((pattern, TemplateStatic, *spec[2:]))
+                else:
+                    handlers.append(spec)
+            handlers.insert(0, (self.server_url, HomeRedirect))
+            return handlers
+
+    return XfkitVoila
