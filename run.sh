@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # xfkit set-up and entry points. Two commands cover a fresh machine:
 #   ./run.sh serve   set up, make the demo data (default pack, SQLite store later) and serve the apps
-#   ./run.sh test    set up and run every check: ruff, mypy, the whole test suite
+#   ./run.sh test    set up (Python packages, and Debian's chromium, fonts-noto-cjk, postgresql when
+#                    missing) and run every check: ruff, mypy, the whole test suite with browser tests
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,7 +31,27 @@ setup() {
     fi
 }
 
+# Debian packages the tests drive: a real browser, CJK fonts for it, a PostgreSQL server
+SYSTEM_PACKAGES="chromium fonts-noto-cjk postgresql"
+
+system_packages() {
+    local missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    fc-list 2>/dev/null | grep -q "NotoSansCJK" || missing+=(fonts-noto-cjk)
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        say "missing Debian packages: ${missing[*]} (install them: sudo apt-get install $SYSTEM_PACKAGES)"
+        exit 1
+    fi
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 cmd_test() {
+    system_packages
     setup
     say "ruff"
     "$VENV/bin/ruff" check toolkit tests benchmarks
@@ -43,11 +64,7 @@ cmd_test() {
 
 cmd_serve() {
     setup
-    if [ ! -f data/demo/cases.jsonl ]; then
-        "$VENV/bin/xfkit" demo --out data/demo
-    fi
-    say "demo data is in data/demo; the apps are served by 'xfkit serve' once the serving layer is in place"
-    "$VENV/bin/xfkit" validate scenarios/default
+    exec "$VENV/bin/xfkit" serve "$@"
 }
 
 case "${1:-}" in
