@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--no-preheat", action="store_true", help="no preheated kernel for the home page")
     serve.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    serve.add_argument("--also-serve", action="append", default=[], help=argparse.SUPPRESS)
     serve.set_defaults(run=cmd_serve)
 
     demo = sub.add_parser(
@@ -245,6 +246,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cull_interval=max(1, min(60, args.cull_after // 5)),
         preheat=not args.no_preheat,
         notebooks_dir=args.notebooks,
+        also_serve=tuple(args.also_serve),
     )
     return run(options)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.apps import app_by_notebook, served_apps
+from toolkit.apps import AppInfo, app_by_notebook, served_apps
 from toolkit.errors import XfkitError
 
 log = logging.getLogger("xfkit.serve")
@@ -57,6 +57,7 @@ class ServeOptions:
     preheat: bool = True
     notebooks_dir: Path | None = None
     demo_seed: int = 20250926
+    also_serve: tuple[str, ...] = ()  # extra notebooks for benchmarks (a hello-world page), learner access
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,7 @@ def run(options: ServeOptions) -> int:
     prepared = prepare(options)
     os.environ.update(kernel_environment(prepared))
     app_class = _voila_class()
-    app = app_class(trainer_secret=prepared.trainer_secret)
+    app = app_class(trainer_secret=prepared.trainer_secret, also_serve=list(options.also_serve))
     app.initialize(voila_argv(prepared))
     enforce_settings(app, options)
     print(banner(prepared), file=sys.stderr, flush=True)
@@ -240,12 +241,22 @@ def _log_cell_errors(executor: Any) -> None:
     if getattr(strip, "xfkit_logs", False):
         return
 
+    from toolkit.i18n import default_lang, t
+
     def logged(self: Any, cell: Any) -> Any:
-        for output in cell.get("outputs", ()) if cell.get("cell_type") == "code" else ():
-            if output.get("output_type") == "error" and output.get("ename") != "ExecutionError":
+        errors = [
+            o
+            for o in (cell.get("outputs", ()) if cell.get("cell_type") == "code" else ())
+            if o.get("output_type") == "error"
+        ]
+        for output in errors:
+            if output.get("ename") != "ExecutionError":
                 trace = "\n".join(output.get("traceback", ()))
                 log.error("a page cell raised %s: %s\n%s", output.get("ename"), output.get("evalue"), trace)
-        return strip(self, cell)
+        result = strip(self, cell)
+        for output in errors:  # what the page shows instead: a plain sentence, no server flags
+            output["traceback"] = [t("server.cell_failed", default_lang())]
+        return result
 
     logged.xfkit_logs = True  # type: ignore[attr-defined]
     executor.strip_code_cell_errors = logged
@@ -254,7 +265,7 @@ def _log_cell_errors(executor: Any) -> None:
 def _voila_class() -> Any:
     """The Voila subclass, built on demand so importing this module does not import Voila."""
     import tornado.web
-    from traitlets import Unicode
+    from traitlets import List, Unicode
     from voila.app import Voila
     from voila.execute import VoilaExecutor
     from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
@@ -289,7 +300,10 @@ def _voila_class() -> Any:
         """Renders registered, available notebooks; trainer pages need the secret."""
 
         async def get(self, path: str | None = None) -> None:
-            app = app_by_notebook(path or "")
+            name = path or ""
+            app = app_by_notebook(name)
+            if name in self.settings["xfkit_also_serve"]:
+                app = AppInfo(name, name, "", "", "")
             if app is None or not app.available:
                 raise tornado.web.HTTPError(404)
             if app.trainer_only and not self._trainer():
@@ -326,10 +340,12 @@ def _voila_class() -> Any:
 
     class XfkitVoila(Voila):  # type: ignore[misc]
         trainer_secret = Unicode("", help="secret that opens trainer-only pages").tag(config=True)
+        also_serve = List(Unicode(), help="extra notebooks served to anyone (benchmarks)").tag(config=True)
 
         def init_settings(self) -> dict[str, Any]:
             settings: dict[str, Any] = super().init_settings()
             settings["xfkit_trainer_secret"] = self.trainer_secret
+            settings["xfkit_also_serve"] = frozenset(self.also_serve)
             return settings
 
         def init_handlers(self) -> list[Any]:

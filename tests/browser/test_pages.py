@@ -202,4 +202,6 @@ def test_tracebacks_stay_in_the_server_log(failing_server: Server, page: Recorde
     page.page.goto(failing_server.url + HOME, wait_until="networkidle", timeout=90_000)  # type: ignore[attr-defined]
     shown = page.page.content()  # type: ignore[attr-defined]
     assert "internal-detail-7f3a" not in shown and "Traceback" not in shown
+    assert "show_tracebacks" not in shown, "no server flags in what a user reads"
+    page.page.get_by_text(t("server.cell_failed", "zh")).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
     assert "internal-detail-7f3a" in failing_server.log_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from datetime import timedelta, timezone
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
@@ -22,6 +23,7 @@ from toolkit.ui.home import app_card_html, pack_setting
 __all__ = ["DB_ENV", "trainer_app"]
 
 DB_ENV = "XFKIT_DB"
+BEIJING = timezone(timedelta(hours=8))  # times are shown in China Standard Time
 RECENT = 10
 
 
@@ -37,7 +39,7 @@ def _overview_html(ctx: PageContext) -> str:
         submissions = store.submissions()
         events = store.events()
     rows = "".join(
-        f"<tr><td>{html.escape(e.created_at.strftime('%Y-%m-%d %H:%M:%S'))}</td>"
+        f"<tr><td>{html.escape(e.created_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S'))}</td>"
         f"<td>{html.escape(e.kind)}</td><td>{html.escape(e.actor)}</td></tr>"
         for e in sorted(events, key=lambda e: e.id, reverse=True)[:RECENT]
     )
