@@ -168,7 +168,8 @@ def enforce_settings(app: Any, options: ServeOptions) -> None:
     vc.preheat_kernel = options.preheat
     pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
     if options.preheat:
-        pools["home.ipynb"] = {"pool_size": 1}
+        for name in ("home.ipynb", *options.also_serve):
+            pools[name] = {"pool_size": 1}
     app.config.VoilaKernelManager.kernel_pools_config = pools
     kernels = app.config.MappingKernelManager
     kernels.cull_idle_timeout = options.cull_after
