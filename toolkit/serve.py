@@ -27,6 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from toolkit.apps import AppInfo, app_by_notebook, served_apps
 from toolkit.errors import XfkitError
@@ -269,6 +270,7 @@ def _voila_class() -> Any:
     from traitlets import List, Unicode
     from voila.app import Voila
     from voila.execute import VoilaExecutor
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
@@ -333,6 +335,19 @@ def _voila_class() -> Any:
             result: str = super().parse_url_path(path)
             return result
 
+    class KernelShutdown(VoilaShutdownKernelHandler):  # type: ignore[misc]
+        """Shuts a page's kernel down when the tab closes.
+
+        Voila's page sends this request without an XSRF token, so the stock handler refuses it and
+        kernels of closed pages live on until culled. A same-origin request is accepted instead.
+        """
+
+        def check_xsrf_cookie(self) -> None:
+            origin = self.request.headers.get("Origin") or self.request.headers.get("Referer") or ""
+            if urlparse(origin).netloc != self.request.host:
+                log.warning("refused a kernel shutdown from %r", origin or "no origin")
+                raise tornado.web.HTTPError(403)
+
     class NotFound(ErrorPageMixin, tornado.web.RequestHandler):
         def prepare(self) -> None:
             raise tornado.web.HTTPError(404)
@@ -357,6 +372,8 @@ def _voila_class() -> Any:
                     handlers.append((pattern, NotFound))
                 elif handler is TornadoVoilaHandler:
                     handlers.append((pattern, AppPageHandler, *spec[2:]))
+                elif handler is VoilaShutdownKernelHandler:
+                    handlers.append((pattern, KernelShutdown, *spec[2:]))
                 elif handler is TemplateStaticFileHandler:
                     handlers.append((pattern, TemplateStatic, *spec[2:]))
                 else:

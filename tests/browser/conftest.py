@@ -183,8 +183,13 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[Recorded]:
     yield Recorded(pg, seen)
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    from playwright.sync_api import Error as PlaywrightError
+
     try:
-        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        if not pg.is_closed():
+            pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    except PlaywrightError:
+        pass  # the test closed the page itself: nothing left to photograph
     finally:
         context.close()
 

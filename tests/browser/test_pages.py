@@ -6,6 +6,8 @@ import json
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -153,6 +155,31 @@ def test_home_links_carry_the_key_only_for_a_trainer(server: Server, page: Recor
     hrefs = page.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")  # type: ignore[attr-defined]
     assert not any("key=" in h for h in hrefs)
     assert not any("trainer.ipynb" in h for h in hrefs)
+
+
+def test_closing_a_page_shuts_its_kernel_down(server: Server, page: Recorded) -> None:
+    open_app(page, server.url + HOME, t("home.title", "zh"))
+    config = page.page.evaluate("document.getElementById('jupyter-config-data').textContent")  # type: ignore[attr-defined]
+    kernel = json.loads(config)["kernelId"]
+    assert server.get(f"/api/kernels/{kernel}")[0] == 200
+    page.page.close(run_before_unload=True)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.get(f"/api/kernels/{kernel}")[0] == 200:
+        time.sleep(0.2)
+    assert server.get(f"/api/kernels/{kernel}")[0] == 404
+
+
+def test_a_kernel_shutdown_from_another_site_is_refused(server: Server) -> None:
+    status, html = server.get(HOME)
+    kernel = _kernel_id(html)
+    request = urllib.request.Request(
+        f"{server.url}/voila/api/shutdown/{kernel}", method="POST", headers={"Origin": "http://evil.example"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 403
+    refused.value.close()
+    assert server.get(f"/api/kernels/{kernel}")[0] == 200, "the kernel is still running"
 
 
 @pytest.fixture(scope="module")

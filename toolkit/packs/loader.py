@@ -19,8 +19,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-import jsonschema
-
 from toolkit.domain.codes import (
     CardColor,
     Category,
@@ -179,6 +177,8 @@ def _check_version(doc: YamlDoc) -> None:
 
 
 def _schema_errors(doc: YamlDoc, schema: dict[str, Any]) -> list[PackFileError]:
+    import jsonschema  # imported here: it is slow to import, and only validation needs it
+
     validator = jsonschema.Draft202012Validator(schema)
     out: list[PackFileError] = []
     for err in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
@@ -188,17 +188,19 @@ def _schema_errors(doc: YamlDoc, schema: dict[str, Any]) -> list[PackFileError]:
     return out
 
 
-def _schema_message(err: jsonschema.ValidationError) -> str:
+def _schema_message(err: Any) -> str:
+    """A jsonschema ValidationError in plainer words."""
+    message = str(err.message)
     if err.validator == "required":
-        return err.message.replace("is a required property", "is required")
+        return message.replace("is a required property", "is required")
     if err.validator == "additionalProperties":
-        return err.message.replace("Additional properties are not allowed", "unknown field(s)")
+        return message.replace("Additional properties are not allowed", "unknown field(s)")
     if err.validator == "enum":
         allowed = ", ".join(str(v) for v in cast(list[Any], err.validator_value))
         return f"{err.instance!r} is not one of: {allowed}"
     if err.validator == "pattern":
         return f"{err.instance!r} does not have the expected form ({err.validator_value})"
-    return err.message
+    return message
 
 
 def slots_of(template: str) -> set[str]:

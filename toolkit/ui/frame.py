@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
 from toolkit.i18n import LANGS, html_lang, t
-from toolkit.packs import Pack
+from toolkit.packs import Pack, PackMeta
 from toolkit.ui.context import PageContext
 from toolkit.ui.messages import MessageArea
 from toolkit.ui.style import stylesheet
@@ -68,7 +68,12 @@ class Page:
     """
 
     def __init__(
-        self, *, ctx: PageContext, title_key: str, subtitle: str | None = None, pack: Pack | None = None
+        self,
+        *,
+        ctx: PageContext,
+        title_key: str,
+        subtitle: str | None = None,
+        pack: Pack | PackMeta | None = None,
     ) -> None:
         self.ctx = ctx
         self.title_key = title_key
@@ -93,7 +98,7 @@ class Page:
         """The page title in the page's language."""
         return t(self.title_key, self.ctx.lang)
 
-    def set_pack(self, pack: Pack | None) -> None:
+    def set_pack(self, pack: Pack | PackMeta | None) -> None:
         """Show ``pack`` (title and ``name@version``) in the header; ``None`` shows "not loaded"."""
         if pack is None:
             line = t("page.pack_unavailable", self.ctx.lang)

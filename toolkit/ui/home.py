@@ -19,8 +19,9 @@ from urllib.parse import quote, urlencode
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
 from toolkit.apps import APPS, AppInfo
+from toolkit.errors import XfkitError
 from toolkit.i18n import html_lang, t
-from toolkit.packs import Pack, load_pack
+from toolkit.packs import Pack, PackMeta, read_pack_meta
 from toolkit.ui.context import PageContext, page_context
 from toolkit.ui.frame import Page
 
@@ -122,10 +123,18 @@ def home_app(
     Page
         Display ``home_app().widget`` as the last expression of the notebook cell.
     """
+    shown: Pack | PackMeta | None = pack
+    failure: XfkitError | None = None
+    if pack is None:
+        # read before waiting for the request, so a preheated kernel has it ready
+        try:
+            shown = read_pack_meta(pack_setting())
+        except XfkitError as exc:
+            failure = exc
     ctx = page_context() if ctx is None else ctx
     page = Page(ctx=ctx, title_key="home.title", subtitle=t("home.tagline", ctx.lang))
-    if pack is None:
-        pack = page.messages.guard(load_pack)(pack_setting())
-    page.set_pack(pack)
+    if failure is not None:
+        page.messages.show_exception(failure)
+    page.set_pack(shown)
     page.messages.guard(_fill_body, clear=False)(page, APPS if apps is None else apps)
     return page

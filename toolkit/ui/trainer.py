@@ -15,7 +15,7 @@ import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
 from toolkit.apps import APPS
 from toolkit.i18n import t
-from toolkit.packs import load_pack
+from toolkit.packs import read_pack_meta
 from toolkit.ui.context import PageContext, page_context, require_trainer
 from toolkit.ui.frame import Page
 from toolkit.ui.home import app_card_html, pack_setting
@@ -82,6 +82,6 @@ def trainer_app(ctx: PageContext | None = None) -> Page:
     ctx = page_context() if ctx is None else ctx
     page = Page(ctx=ctx, title_key="app.trainer.title", subtitle=t("app.trainer.summary", ctx.lang))
     if ctx.is_trainer:
-        page.set_pack(page.messages.guard(load_pack)(pack_setting()))
+        page.set_pack(page.messages.guard(read_pack_meta)(pack_setting()))
     page.messages.guard(_fill, clear=False)(page)
     return page
