@@ -146,6 +146,10 @@ def request_query_string() -> str:
     Failing to reach Voila's request is logged and treated as an empty query: the page then opens in the
     default language with the learner role, which is the safe side.
     """
+    if os.environ.get("VOILA_PREHEAT") != "True":
+        # a kernel started for this request already has it in its environment; importing Voila to
+        # ask would cost over a second of the page's load time
+        return os.environ.get(QUERY_STRING_ENV, "")
     if under_voila():
         try:
             return _voila_query_string()
