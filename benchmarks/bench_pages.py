@@ -23,10 +23,9 @@ must be quiet (at most 2 clock ticks of CPU in each of two 0.5 s windows in a ro
 the page's kernel pool must have been refilled and the preheated kernel must have finished running the
 notebook (that is what the quiet wait catches: "pool filled" is logged before the notebook runs). Leaving
 a page goes to ``about:blank`` first, so that Voila's ``beforeunload`` handler asks the server to shut
-the kernel down, as when a learner closes the tab. (With Voila 0.5 that request is refused, 403
-``'_xsrf' argument missing``, voila-dashboards/voila#1458: the kernels of closed pages stay until the
-idle culler stops them, as they do in the training room. Their number and RSS are printed; they are
-idle.)
+the kernel down, as when a learner closes the tab. (Stock Voila 0.5 refuses that request, 403
+``'_xsrf' argument missing``, voila-dashboards/voila#1458; xfkit serve accepts it from the same origin.
+Any refusals still found in the server log are counted, and the kernels left at the end are printed.)
 
 Before the timed loads each page is opened once (untimed, a warm-up): while it is open, the RSS of its
 kernel process (``VmRSS`` in ``/proc/<pid>/status``; PSS from ``smaps_rollup`` as well) is read after
