@@ -48,18 +48,17 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from toolkit.serve_process import ServerProcess
+from toolkit.serve_process import start as start_process
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_NOTEBOOKS = ROOT / "notebooks"
@@ -121,13 +120,6 @@ SHUTDOWN_REFUSED = re.compile(r"403 POST /voila/api/shutdown/\S+ \([^)]*\): '_xs
 # -- the server -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def make_notebooks(folder: Path) -> Path:
     """The app notebooks plus ``hello.ipynb``, in a folder of their own."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,40 +129,18 @@ def make_notebooks(folder: Path) -> Path:
     return folder
 
 
-@dataclass
-class Server:
-    """A running ``xfkit serve`` (its own process group; pgid = pid)."""
+Server = ServerProcess
 
-    url: str
-    process: subprocess.Popen[str]
-    log: Path
-    handle: IO[str]
-    started_s: float = 0.0
 
-    @property
-    def pgid(self) -> int:
-        return self.process.pid
-
-    def log_text(self) -> str:
-        return self.log.read_text("utf-8", "replace")
-
-    def count(self, pattern: re.Pattern[str], notebook: str) -> int:
-        return sum(1 for m in pattern.finditer(self.log_text()) if Path(m.group(1)).name == notebook)
+def log_count(server: Server, pattern: re.Pattern[str], notebook: str) -> int:
+    """How many log lines match ``pattern`` for ``notebook``."""
+    return sum(1 for m in pattern.finditer(server.log_text()) if Path(m.group(1)).name == notebook)
 
 
 def start_server(tmp: Path, notebooks: Path, data: Path, log_name: str, *args: str) -> Server:
-    """Start ``xfkit serve`` on a free port; return once ``/`` answers."""
-    port = free_port()
-    log = tmp / log_name
-    command = [
-        sys.executable,
-        "-m",
-        "toolkit.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--data",
-        str(data),
+    """``xfkit serve`` on the benchmark's notebooks, serving hello.ipynb too; returns once ``/`` answers."""
+    server = start_process(
+        tmp,
         "--trainer-secret",
         SECRET,
         "--notebooks",
@@ -178,52 +148,18 @@ def start_server(tmp: Path, notebooks: Path, data: Path, log_name: str, *args: s
         "--also-serve",
         "hello.ipynb",
         *args,
-    ]
-    handle = log.open("w", encoding="utf-8")
-    t0 = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        cwd=ROOT,
+        log_name=log_name,
+        timeout_s=START_TIMEOUT_S,
     )
-    server = Server(f"http://127.0.0.1:{port}", process, log, handle)
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a: object, **k: object) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            stop_server(server)
-            raise RuntimeError(f"xfkit serve exited with {process.returncode}:\n{server.log_text()}")
-        try:
-            with opener.open(server.url + "/", timeout=30) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        except OSError:
-            status = 0
-        if status in (200, 302):
-            server.started_s = time.perf_counter() - t0
-            return server
-        time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f"xfkit serve did not answer within {START_TIMEOUT_S:.0f} s:\n{server.log_text()}")
+    assert server.data == data, "the server keeps its data in <tmp>/data"
+    return server
 
 
 def stop_server(server: Server) -> None:
-    """SIGINT to the server's process group (Voila then stops its kernels); leftovers are killed by pid."""
+    """Stop the server (Voila then stops its kernels); kernels left over are killed by pid."""
     kernels = kernel_processes(server.process.pid)
-    try:
-        if server.process.poll() is None:
-            os.killpg(server.pgid, signal.SIGINT)
-            try:
-                server.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pgid, signal.SIGKILL)
-                server.process.wait(timeout=30)
-    finally:
-        server.handle.close()
+    server.stop()
     for kernel_id, pid in kernels.items():  # kernels run in sessions of their own
 
         def gone(pid: int = pid, kernel_id: str = kernel_id) -> bool:
@@ -375,7 +311,7 @@ class Load:
 def open_page(browser: Any, server: Server, which: str) -> tuple[Any, Any, Load]:
     """Open one page in a fresh context and time it; the caller closes it (see :func:`close_page`)."""
     notebook = PAGES[which]
-    used_before = server.count(POOL_USED, notebook)
+    used_before = log_count(server, POOL_USED, notebook)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     t0 = time.perf_counter()
@@ -383,7 +319,7 @@ def open_page(browser: Any, server: Server, which: str) -> tuple[Any, Any, Load]
     wait_interactive(page, which)
     t1 = time.perf_counter()
     nav = page.evaluate(NAV_JS)
-    pooled = server.count(POOL_USED, notebook) > used_before
+    pooled = log_count(server, POOL_USED, notebook) > used_before
     load = Load(
         page=which,
         wall_ms=(t1 - t0) * 1000,
@@ -412,7 +348,8 @@ def prepare_load(server: Server, which: str, preheated: bool) -> tuple[float, li
     notebook = PAGES[which]
     if preheated:
         pool_s = wait_until(
-            lambda: server.count(POOL_FILLED, notebook) > server.count(POOL_USED, notebook), POOL_TIMEOUT_S
+            lambda: log_count(server, POOL_FILLED, notebook) > log_count(server, POOL_USED, notebook),
+            POOL_TIMEOUT_S,
         )
         if pool_s < 0:
             notes.append(f"{which}: pool not refilled within {POOL_TIMEOUT_S:.0f} s")

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
+
+from toolkit.serve_process import ServerProcess, start
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -49,101 +42,16 @@ def _require_chromium() -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    """A running ``xfkit serve``."""
-
-    url: str
-    data: Path
-    process: subprocess.Popen[str]
-    log: Path
-    handle: IO[str] | None = None
-    secret: str = SECRET
-
-    def get(self, path: str) -> tuple[int, str]:
-        """Status and body of a plain HTTP GET (no redirects followed)."""
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: object, **kwargs: object) -> None:
-                return None
-
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            with opener.open(self.url + path, timeout=60) as response:
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
-
-    def log_text(self) -> str:
-        return self.log.read_text("utf-8", "replace")
+Server = ServerProcess
 
 
 def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Server:
-    """Start ``xfkit serve`` on a free port; return once the home page answers."""
-    port = free_port()
-    data = tmp / "data"
-    log = tmp / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "toolkit.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--data",
-        str(data),
-        "--trainer-secret",
-        SECRET,
-        *args,
-    ]
-    handle = log.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,
-    )
-    server = Server(f"http://127.0.0.1:{port}", data, process, log, handle)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            text = server.log_text()
-            stop_server(server)
-            raise RuntimeError(f"xfkit serve exited with {process.returncode}:\n{text}")
-        try:
-            status, _ = server.get("/")
-            if status in (200, 302):
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    text = server.log_text()
-    stop_server(server)
-    raise RuntimeError(f"xfkit serve did not answer within 120 s:\n{text}")
+    """Start ``xfkit serve`` with the tests' trainer secret; return once the home page answers."""
+    return start(tmp, "--trainer-secret", SECRET, *args, cwd=ROOT, env=env)
 
 
 def stop_server(server: Server) -> None:
-    try:
-        if server.process.poll() is None:
-            os.killpg(server.process.pid, signal.SIGINT)
-            try:
-                server.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
-                server.process.wait(timeout=30)
-    finally:
-        if server.handle is not None:
-            server.handle.close()
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +107,3 @@ def open_app(rec: Recorded, url: str, text: str, timeout_ms: int = 90_000) -> No
     pg = rec.page
     pg.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)  # type: ignore[attr-defined]
     pg.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout_ms)  # type: ignore[attr-defined]
-
-
-def clean_dir(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

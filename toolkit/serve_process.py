@@ -1,0 +1,113 @@
+"""Run ``xfkit serve`` as a child process: for browser tests, benchmarks and load tests on this machine.
+
+The server gets a free loopback port and its own process group; :func:`start` returns once ``/``
+answers, :meth:`ServerProcess.stop` ends the group (SIGINT, then SIGKILL) and closes the log.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@dataclass
+class ServerProcess:
+    """A running ``xfkit serve``."""
+
+    url: str
+    data: Path
+    process: subprocess.Popen[str]
+    log: Path
+    handle: IO[str]
+    started_s: float = 0.0
+
+    def get(self, path: str, timeout: float = 60) -> tuple[int, str]:
+        """Status and body of a plain HTTP GET of ``path`` (redirects are not followed)."""
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(self.url + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, exc.read().decode("utf-8", "replace")
+
+    def log_text(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def stop(self) -> None:
+        try:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGINT)
+                try:
+                    self.process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait(timeout=30)
+        finally:
+            self.handle.close()
+
+
+def start(
+    folder: Path,
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    log_name: str = "server.log",
+    timeout_s: float = 120,
+) -> ServerProcess:
+    """Start ``xfkit serve`` with data in ``folder/data`` and extra ``args``; return once ``/`` answers."""
+    port = free_port()
+    data = folder / "data"
+    log = folder / log_name
+    command = [sys.executable, "-m", "toolkit.cli", "serve", "--port", str(port), "--data", str(data), *args]
+    handle = log.open("w", encoding="utf-8")
+    t0 = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+    server = ServerProcess(f"http://127.0.0.1:{port}", data, process, log, handle)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            text = server.log_text()
+            server.stop()
+            raise RuntimeError(f"xfkit serve exited with {process.returncode}:\n{text}")
+        try:
+            if server.get("/", timeout=30)[0] in (200, 302):
+                server.started_s = time.perf_counter() - t0
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    text = server.log_text()
+    server.stop()
+    raise RuntimeError(f"xfkit serve did not answer within {timeout_s:.0f} s:\n{text}")
