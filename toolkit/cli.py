@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn, TypeVar
 
 from toolkit import __version__
+from toolkit.demo import DEMO_SEED
 from toolkit.domain.codes import Level
 from toolkit.errors import PackInvalid, XfkitError
 from toolkit.fileio import atomic_output
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", type=Path, default=Path("data") / "demo", help="folder (default: data/demo)")
     demo.add_argument("--pack", default="default", help="pack name or folder (default: default)")
-    demo.add_argument("--seed", type=_seed, default=20250926, help="seed (default: 20250926)")
+    demo.add_argument("--seed", type=_seed, default=DEMO_SEED, help=f"seed (default: {DEMO_SEED})")
     demo.set_defaults(run=cmd_demo)
     return parser
 
@@ -252,24 +253,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from toolkit.generate.batch import write_cases
-    from toolkit.generate.cases import CaseGenerator
-    from toolkit.generate.ledger import ledger_items
-    from toolkit.ledger.export import write_ledger
-    from toolkit.packs import load_pack
+    from toolkit.demo import write_demo_data
 
-    pack = load_pack(args.pack)
-    out: Path = args.out
-
-    def write(fh: BinaryIO) -> None:
-        write_cases(args.pack, args.seed, 60, None, fh)
-
-    _write_atomically(out / "cases.jsonl", ".jsonl", write)
-    n = write_ledger(ledger_items(CaseGenerator(pack), args.seed, 800), pack, out / "ledger.xlsx")
-    print(
-        f"demo data for {pack.ref} (seed {args.seed}): 60 cases in {out / 'cases.jsonl'}, "
-        f"{n} ledger items in {out / 'ledger.xlsx'}"
-    )
+    print(write_demo_data(args.out, args.pack, args.seed).describe())
     return 0
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.apps import AppInfo, app_by_notebook, served_apps
+from toolkit.demo import DEMO_SEED
 from toolkit.errors import XfkitError
 
 log = logging.getLogger("xfkit.serve")
@@ -57,7 +58,7 @@ class ServeOptions:
     cull_interval: int = 60
     preheat: bool = True
     notebooks_dir: Path | None = None
-    demo_seed: int = 20250926
+    demo_seed: int = DEMO_SEED
     also_serve: tuple[str, ...] = ()  # extra notebooks for benchmarks (a hello-world page), learner access
 
 
@@ -133,15 +134,15 @@ def prepare(options: ServeOptions) -> Prepared:
 
 def ensure_demo_data(options: ServeOptions, store: Any) -> bool:
     """On a first run (no demo files yet) write the demo data set, so a newcomer sees something real."""
-    demo = options.data_dir / "demo"
-    if (demo / "cases.jsonl").is_file() and (demo / "ledger.xlsx").is_file():
-        return False
-    from toolkit.cli import main as cli_main
+    from toolkit.demo import demo_present, write_demo_data
 
-    code = cli_main(["demo", "--out", str(demo), "--pack", options.pack, "--seed", str(options.demo_seed)])
-    if code != 0:
-        raise ServeError(f"could not write the demo data to {demo}")
-    store.log_event("demo_data", "xfkit serve", {"folder": str(demo), "seed": options.demo_seed})
+    folder = options.data_dir / "demo"
+    if demo_present(folder):
+        return False
+    demo = write_demo_data(folder, options.pack, options.demo_seed)
+    store.log_event(
+        "demo_data", "xfkit serve", {"folder": str(folder), "seed": demo.seed, "pack": demo.pack_ref}
+    )
     return True
 
 
