@@ -57,24 +57,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.serve_process import ServerProcess
+from toolkit.serve_process import CHROMIUM, CHROMIUM_ARGS, ServerProcess
 from toolkit.serve_process import start as start_process
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "pages.json"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 SECRET = "bench-pages-trainer-secret"
 
 HOME_TITLE = "信访举报业务训练与质量评查工具箱"

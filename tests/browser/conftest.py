@@ -14,23 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.serve_process import ServerProcess, start
+from toolkit.serve_process import CHROMIUM, CHROMIUM_ARGS, ServerProcess, start
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 SECRET = "trainer-secret-for-tests"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 
 
 def _require_chromium() -> None:
