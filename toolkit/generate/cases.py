@@ -96,7 +96,7 @@ class Tables:
         self.by_category: dict[Category, tuple[ProblemType, ...]] = {}
         for cat in Category:
             self.by_category[cat] = tuple(p for p in pack.problems if p.category is cat)
-        kinds = _unit_kinds(pack)
+        kinds = pack.jurisdiction.workplace_kinds()
         self.eligible: dict[str, tuple[Cadre, ...]] = {
             p.code: tuple(
                 c
@@ -162,15 +162,6 @@ class Tables:
 
     def town_name(self, code: str | None) -> str:
         return self.pack.jurisdiction.name(code) if code else ""
-
-
-def _unit_kinds(pack: Pack) -> dict[str, str]:
-    j = pack.jurisdiction
-    kinds = {j.leadership.code: "leadership"}
-    kinds.update({t.code: "town" for t in j.towns})
-    kinds.update({v.code: "village" for v in j.villages()})
-    kinds.update({u.code: "unit" for u in j.units})
-    return kinds
 
 
 def case_rng(pack: Pack, seed: int, index: int, stream: str = "case") -> random.Random:

@@ -409,7 +409,7 @@ class _Builder:
     def _cadres(self, juris: Jurisdiction) -> tuple[Cadre, ...]:
         out = []
         names: set[str] = set()
-        unit_kinds = self._unit_kinds(juris)
+        unit_kinds = juris.workplace_kinds()
         for i, c in enumerate(self.docs["people"].data["cadres"]):
             if c["name"] in names:
                 self.fail("people", ("cadres", i, "name"), f"cadre name {c['name']!r} is used twice")
@@ -435,21 +435,13 @@ class _Builder:
             )
         return tuple(out)
 
-    @staticmethod
-    def _unit_kinds(juris: Jurisdiction) -> dict[str, str]:
-        kinds = {juris.leadership.code: "leadership"}
-        kinds.update({t.code: "town" for t in juris.towns})
-        kinds.update({v.code: "village" for v in juris.villages()})
-        kinds.update({u.code: "unit" for u in juris.units})
-        return kinds
-
     # -- problems ---------------------------------------------------------------------------------
     def _problems(
         self, juris: Jurisdiction, rules: Rules, cadres: tuple[Cadre, ...]
     ) -> tuple[ProblemType, ...]:
         out = []
         codes: set[str] = set()
-        kinds = self._unit_kinds(juris)
+        kinds = juris.workplace_kinds()
         handlers = {o.code for o in juris.offices} | {u.code for u in juris.units}
         for i, p in enumerate(self.docs["problems"].data["problem_types"]):
             at: PathKey = ("problem_types", i)

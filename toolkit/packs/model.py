@@ -110,6 +110,14 @@ class Jurisdiction:
     def villages(self) -> tuple[Village, ...]:
         return tuple(v for t in self.towns for v in t.villages)
 
+    def workplace_kinds(self) -> dict[str, str]:
+        """Every place a cadre can work, by code: ``leadership``, ``town``, ``village`` or ``unit``."""
+        kinds = {self.leadership.code: "leadership"}
+        kinds.update({t.code: "town" for t in self.towns})
+        kinds.update({v.code: "village" for v in self.villages()})
+        kinds.update({u.code: "unit" for u in self.units})
+        return kinds
+
 
 @dataclass(frozen=True, slots=True)
 class WordLists:
