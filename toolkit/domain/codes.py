@@ -146,6 +146,15 @@ class StartEvent(Coded):
     REPLY_SERVED = ("reply_served", "答复送达之日", "reply served")
 
 
+class Conduct(Coded):
+    """What a visit or call is scored on (接谈四项要求)."""
+
+    WARM = ("warm", "热情接待", "Warm reception")
+    LISTEN = ("listen", "耐心倾听", "Patient listening")
+    RECORD = ("record", "认真记录", "Careful recording")
+    HANDLE = ("handle", "妥善处理", "Proper handling")
+
+
 class Sex(Coded):
     """Sex as recorded on an ID card."""
 

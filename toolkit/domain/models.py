@@ -144,6 +144,30 @@ class Route:
 
 
 @dataclass(frozen=True, slots=True)
+class RegisteredReporter:
+    """The reporter as the registration form records them: name and contact, both empty if anonymous."""
+
+    name: str | None = None
+    phone: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "phone": self.phone}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredAccused:
+    """A person reported, as the registration form records them (``unit`` is a jurisdiction code)."""
+
+    name: str
+    post: str
+    unit: str
+    level: ManagementLevel
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "post": self.post, "unit": self.unit, "level": self.level}
+
+
+@dataclass(frozen=True, slots=True)
 class Truth:
     """The answer key for one case. Never sent to a learner's browser before submission."""
 
@@ -155,6 +179,8 @@ class Truth:
     due: tuple[tuple[str, date], ...]
     repeat_of: str | None = None
     specificity: str = "specific"
+    reporter: RegisteredReporter = RegisteredReporter()
+    accused: tuple[RegisteredAccused, ...] = ()
 
     def due_dict(self) -> dict[str, date]:
         return dict(self.due)
@@ -169,6 +195,8 @@ class Truth:
             "due": {name: d.isoformat() for name, d in self.due},
             "repeat_of": self.repeat_of,
             "specificity": self.specificity,
+            "reporter": self.reporter.to_dict(),
+            "accused": [a.to_dict() for a in self.accused],
         }
 
 

@@ -25,7 +25,18 @@ from toolkit.domain.codes import (
     RouteAction,
     StartEvent,
 )
-from toolkit.domain.models import Cadre, Case, Material, Person, Reporter, Route, Truth, Turn
+from toolkit.domain.models import (
+    Cadre,
+    Case,
+    Material,
+    Person,
+    RegisteredAccused,
+    RegisteredReporter,
+    Reporter,
+    Route,
+    Truth,
+    Turn,
+)
 from toolkit.errors import GenerationError
 from toolkit.generate.draw import between, pick, weighted
 from toolkit.packs.model import Pack, ProblemType
@@ -345,6 +356,16 @@ def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         due=due,
         repeat_of=d.repeat_of.id if d.repeat_of is not None else None,
         specificity=d.specificity,
+        reporter=(
+            RegisteredReporter(d.person.name, d.person.phone)
+            if d.person is not None
+            else RegisteredReporter()
+        ),
+        accused=(
+            (RegisteredAccused(d.accused.name, d.accused.post, d.accused.unit, d.accused.level),)
+            if d.accused is not None
+            else ()
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import string
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -49,6 +49,8 @@ from toolkit.packs.model import (
     Village,
     WordLists,
 )
+from toolkit.packs.replies import build_replies
+from toolkit.packs.rubrics import build_intake_rubric
 from toolkit.packs.yamlio import PathKey, YamlDoc, load_yaml
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import Band, CardScheme
@@ -56,7 +58,7 @@ from toolkit.rules.deadlines import Applies, DeadlineRule, Extension
 
 SCHEMA_VERSION_MIN = 1
 SCHEMA_VERSION_MAX = 1
-FILES = ("pack", "jurisdiction", "people", "problems", "framing", "dialogue", "rules")
+FILES = ("pack", "jurisdiction", "people", "problems", "framing", "dialogue", "replies", "rules", "rubrics")
 
 BASE_SLOTS = frozenset(
     {
@@ -237,6 +239,13 @@ class _Builder:
         problems = self._problems(juris, rules, cadres)
         framing = self._templates("framing")
         temperaments, stages = self._dialogue()
+        replies = build_replies(
+            self.docs["replies"],
+            partial(self.fail, "replies"),
+            temperaments=frozenset(t.code for t in temperaments),
+            stages=frozenset(s.code for s in stages),
+        )
+        intake_rubric = build_intake_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
         calendar = self._calendar(rules)
         if self.problems or calendar is None:
             return None
@@ -260,7 +269,9 @@ class _Builder:
             framing=framing,
             temperaments=temperaments,
             stages=stages,
+            replies=replies,
             rules=rules,
+            intake_rubric=intake_rubric,
             calendar=calendar,
         )
 

@@ -10,6 +10,8 @@ from typing import Any
 from toolkit.domain.codes import Category, Disposal, ManagementLevel, RouteAction
 from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
+from toolkit.packs.replies import Replies
+from toolkit.packs.rubrics import IntakeRubric
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import CardScheme
 from toolkit.rules.deadlines import DeadlineRule
@@ -230,7 +232,9 @@ class Pack:
     framing: Mapping[str, Any]
     temperaments: tuple[Named, ...]
     stages: tuple[DialogueStage, ...]
+    replies: Replies
     rules: Rules
+    intake_rubric: IntakeRubric
     calendar: WorkCalendar = field(repr=False)
 
     @property
