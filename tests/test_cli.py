@@ -216,3 +216,146 @@ def test_outputs_get_ordinary_permissions_and_failures_leave_nothing(tmp_path: P
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(["generate", "ledger", "--seed", "1", "--count", "5", "--out", str(tmp_path / "x.ods")]) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- xfkit score intake ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scored_case(tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    """A small case file and its fourth case (as the JSON line reads)."""
+    cases = tmp_path / "cases.jsonl"
+    assert main(["generate", "cases", "--seed", "7", "--count", "6", "--out", str(cases)]) == 0
+    return cases, json.loads(cases.read_text("utf-8").splitlines()[3])
+
+
+def _answer(tmp_path: Path, data: object, name: str = "answer.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _score(cases: Path, case_id: object, answer: Path, *more: str) -> list[str]:
+    return ["score", "intake", "--case", str(cases), "--id", str(case_id), "--answer", str(answer), *more]
+
+
+def test_score_intake_perfect_answer_as_json(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    answer = _answer(tmp_path, case["truth"])
+    assert main(_score(cases, case["id"], answer, "--json")) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert err == ""
+    assert report["total"] == report["max"] == 100
+    assert (report["case_id"], report["seed"], report["pack"], report["grade"]) == (
+        case["id"],
+        7,
+        "default@1.0.0",
+        "excellent",
+    )
+    for item in report["items"]:
+        assert {"field", "got", "expected", "points", "max", "reason"} <= set(item)
+        assert item["points"] == item["max"]
+    assert "检举控告" in out or "信访" in out, "Chinese text is printed as is"
+
+
+def test_score_intake_table_shows_what_is_wrong(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    truth = dict(case["truth"])
+    truth["route"] = {**truth["route"], "unit": "xfs" if truth["route"]["unit"] != "xfs" else "sps"}
+    assert main(_score(cases, case["id"], _answer(tmp_path, truth))) == 0
+    out = capsys.readouterr().out
+    assert "~ route" in out and "部分正确:承办单位不对" in out
+    assert "total 94 / 100" in out
+
+
+@pytest.mark.parametrize(
+    ("answer_text", "needle"),
+    [
+        ('{"category": ', "answer.json:1: not valid JSON"),
+        ('{"category": "x"}', "answer.json: category: 'x' is not one of"),
+        ("[1, 2]", "answer.json: (answer): must be a JSON object"),
+    ],
+)
+def test_score_intake_bad_answer_exits_2(
+    tmp_path: Path,
+    scored_case: tuple[Path, dict[str, object]],
+    capsys: pytest.CaptureFixture[str],
+    answer_text: str,
+    needle: str,
+) -> None:
+    cases, case = scored_case
+    answer = tmp_path / "answer.json"
+    answer.write_text(answer_text, encoding="utf-8")
+    assert main(_score(cases, case["id"], answer)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and needle in err and "Traceback" not in err
+    assert all(line.startswith("xfkit: ") for line in err.splitlines())
+
+
+def test_score_intake_schema_problems_one_line_each(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    truth = dict(case["truth"])
+    del truth["route"]
+    truth["flags"] = "anonymous"
+    assert main(_score(cases, case["id"], _answer(tmp_path, truth))) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert any(line.endswith("answer.json: route: is missing") for line in lines)
+    assert any("answer.json: flags: must be an array, not a string" in line for line in lines)
+
+
+def test_score_intake_unknown_code_for_the_pack(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    truth = dict(case["truth"])
+    truth["route"] = {**truth["route"], "unit": "zz"}
+    assert main(_score(cases, case["id"], _answer(tmp_path, truth))) == 2
+    assert "answer.json: route.unit: 'zz' is not a unit of this pack" in capsys.readouterr().err
+
+
+def test_score_intake_bad_case_input_exits_2(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    answer = _answer(tmp_path, case["truth"])
+    assert main(_score(cases, "default-7-999999", answer)) == 2
+    assert (
+        "cases.jsonl: no case with id 'default-7-999999' (the file holds 6 case(s))"
+        in capsys.readouterr().err
+    )
+    assert main(_score(tmp_path / "nope.jsonl", case["id"], answer)) == 2
+    assert "nope.jsonl: no such file" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    lines = cases.read_text("utf-8").splitlines()
+    broken.write_text("\n".join([lines[0], lines[1][:40], *lines[2:]]) + "\n", encoding="utf-8")
+    assert main(_score(broken, case["id"], answer)) == 2
+    assert "broken.jsonl:2: not valid JSON" in capsys.readouterr().err
+    assert main(_score(cases, case["id"], tmp_path / "missing.json")) == 2
+    assert "missing.json: no such file" in capsys.readouterr().err
+
+
+def test_score_intake_warns_when_the_pack_version_differs(
+    tmp_path: Path, scored_case: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases, case = scored_case
+    old = tmp_path / "old.jsonl"
+    old.write_text(json.dumps({**case, "pack": "default@0.9.0"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(_score(old, case["id"], _answer(tmp_path, case["truth"]), "--json")) == 0
+    out, err = capsys.readouterr()
+    assert "warning" in err and "default@0.9.0" in err and "default@1.0.0" in err
+    assert json.loads(out)["pack"] == "default@0.9.0"
+
+
+def test_score_intake_help_in_a_fresh_process() -> None:
+    result = xfkit("score", "intake", "--help")
+    assert result.returncode == 0 and "intake-answer.schema.json" in result.stdout
+    missing = xfkit("score", "intake", "--case", "x.jsonl")
+    assert missing.returncode == 2 and "required" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,7 +1,8 @@
 """The ``xfkit`` command.
 
 Every error a person can cause ends in a one-line message on stderr and a non-zero exit, never a
-traceback: exit 1 for problems with the data (an invalid pack), exit 2 for bad arguments.
+traceback: exit 1 for problems with the data (an invalid pack), exit 2 for bad arguments and for input
+files ``xfkit score`` cannot use (one line per problem, naming the file, line and field).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 from toolkit import __version__
 from toolkit.demo import DEMO_SEED
 from toolkit.domain.codes import Level
 from toolkit.errors import PackInvalid, XfkitError
 from toolkit.fileio import atomic_output
+
+if TYPE_CHECKING:
+    from toolkit.scoring.intake import ScoreReport
 
 T = TypeVar("T")
 EXIT_DATA = 1
@@ -70,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples:\n"
         "  xfkit generate cases --pack default --seed 7 --count 20 --level easy --out cases.jsonl\n"
         "  xfkit generate ledger --pack default --seed 7 --count 500 --out ledger.xlsx\n"
-        "  xfkit validate scenarios/default",
+        "  xfkit validate scenarios/default\n"
+        "  xfkit score intake --case cases.jsonl --id default-7-000003 --answer answer.json --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xfkit {__version__}")
@@ -178,6 +183,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--also-serve", action="append", default=[], help=argparse.SUPPRESS)
     serve.set_defaults(run=cmd_serve)
 
+    score = sub.add_parser("score", help="score an answer against a generated case")
+    score_sub = score.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    intake = score_sub.add_parser(
+        "intake",
+        help="score an intake answer (registration form) against a case of a JSONL file",
+        description="Score an intake answer. The answer is a JSON object shaped like a case's truth "
+        "(toolkit/schemas/intake-answer.schema.json); the case is the line with --id in a file written by "
+        "'xfkit generate cases'. Points and partial credit come from the pack's rubrics.yaml. "
+        "Unusable input exits with status 2 and one line per problem.",
+    )
+    intake.add_argument("--case", type=Path, required=True, metavar="CASES.jsonl", help="generated cases")
+    intake.add_argument("--id", required=True, metavar="CASE_ID", help="the id of the case answered")
+    intake.add_argument("--answer", type=Path, required=True, metavar="ANSWER.json", help="the answer")
+    intake.add_argument(
+        "--pack",
+        default=None,
+        help="pack name or folder (default: the pack named in the case; a different version is warned of)",
+    )
+    intake.add_argument("--json", action="store_true", help="print the report as JSON")
+    intake.set_defaults(run=cmd_score_intake)
+
     demo = sub.add_parser(
         "demo",
         help="write demo data (cases and a ledger) into a folder",
@@ -259,6 +285,129 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Unusable(XfkitError):
+    """Input files a command cannot use: one message per problem, each naming file, line or field."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def cmd_score_intake(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit.errors import AnswerInvalid
+    from toolkit.packs import load_pack
+    from toolkit.scoring.intake import AnswerKey, parse_answer, score_intake
+
+    line_no, line = _find_case(args.case, args.id)
+    where = f"{args.case}:{line_no}"
+    ref, seed = line.get("pack"), line.get("seed")
+    if not isinstance(ref, str) or "@" not in ref:
+        raise _Unusable([f"{where}: pack: expected name@version, got {ref!r}"])
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise _Unusable([f"{where}: seed: expected a whole number, got {seed!r}"])
+    if "truth" not in line:
+        raise _Unusable([f"{where}: truth: is missing (cases from 'xfkit generate cases' carry it)"])
+    try:
+        truth = parse_answer(line["truth"])
+    except AnswerInvalid as exc:
+        problems = [
+            p.replace("(answer)", "truth") if p.startswith("(") else f"truth.{p}" for p in exc.problems
+        ]
+        raise _Unusable([f"{where}: {p}" for p in problems]) from None
+    data = _read_json(args.answer)
+    pack = load_pack(args.pack or ref.partition("@")[0])
+    if pack.ref != ref:
+        print(f"xfkit: warning: case {args.id} was made with {ref}; scoring with {pack.ref}", file=sys.stderr)
+    try:
+        answer = parse_answer(data, pack)
+    except AnswerInvalid as exc:
+        raise _Unusable([f"{args.answer}: {p}" for p in exc.problems]) from None
+    report = score_intake(AnswerKey(args.id, seed, ref, truth), answer, pack)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(_report_table(report))
+    return 0
+
+
+def _find_case(path: Path, case_id: str) -> tuple[int, dict[str, Any]]:
+    """The 1-based line number and the object of the case ``case_id`` in the JSON Lines file ``path``."""
+    import json
+
+    count = 0
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, text in enumerate(fh, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    data = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise _Unusable(
+                        [f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})"]
+                    ) from None
+                if not isinstance(data, dict) or "id" not in data:
+                    raise _Unusable([f"{path}:{n}: not a generated case (a JSON object with an id)"])
+                count += 1
+                if data["id"] == case_id:
+                    return n, data
+    except FileNotFoundError:
+        raise _Unusable([f"{path}: no such file"]) from None
+    except UnicodeDecodeError as exc:
+        raise _Unusable([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except IsADirectoryError:
+        raise _Unusable([f"{path}: is a folder, not a file"]) from None
+    raise _Unusable([f"{path}: no case with id {case_id!r} (the file holds {count} case(s))"])
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON document in ``path``; problems as :class:`_Unusable` naming the file and line."""
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise _Unusable([f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise _Unusable([f"{path}: is a folder, not a file"]) from None
+    except UnicodeDecodeError as exc:
+        raise _Unusable([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _Unusable([f"{path}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})"]) from None
+
+
+def _report_table(report: ScoreReport) -> str:
+    """The report as a plain-text table: one row per item, the reason's verdict under it."""
+    import json
+
+    def show(value: object) -> str:
+        return (
+            "—"
+            if value is None
+            else value
+            if isinstance(value, str)
+            else json.dumps(value, ensure_ascii=False)
+        )
+
+    lines = [f"{report.case_id}  ({report.pack}, seed {report.seed})", ""]
+    lines.append(f"{'field':<30} {'points':>13}  answer → key")
+    for item in report.items:
+        mark = "✓" if item.points >= item.max else ("✗" if item.points <= 0 else "~")
+        pair = show(item.got) if item.got == item.expected else f"{show(item.got)} → {show(item.expected)}"
+        lines.append(f"{mark} {item.field:<28} {item.points:>6g} / {item.max:<4g}  {pair}")
+        lines.append(f"    {item.reason}({item.source})" if item.source else f"    {item.reason}")
+    lines.append("")
+    lines.append(
+        f"total {report.total:g} / {report.max:g} ({report.percent:g}%), "
+        f"grade {report.grade_label('zh')} ({report.grade})"
+    )
+    return "\n".join(lines)
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 
@@ -301,11 +450,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
-        sub = {"generate": "generate"}.get(args.command or "", "")
+        sub = {"generate": "generate", "score": "score"}.get(args.command or "", "")
         parser.parse_args([*([sub] if sub else []), "--help"])
         return EXIT_USAGE
     try:
         return run(args)
+    except _Unusable as exc:
+        for problem in exc.problems:
+            print(f"xfkit: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     except PackInvalid as exc:
         print(f"xfkit: {exc}", file=sys.stderr)
         return EXIT_DATA

@@ -12,6 +12,7 @@ these into one-line messages instead of tracebacks::
     │   └── CalendarRangeError     a date outside the years the holiday data covers
     ├── RuleError                  a deadline or card rule cannot be applied to the item given
     ├── GenerationError            the generator cannot satisfy a request (bad level, count ...)
+    ├── AnswerInvalid              a learner's answer is malformed: carries one problem per field
     ├── AccessDenied               the page or action needs a role (trainer) the visitor does not have
     └── StoreError                 the submission store cannot do what was asked
         ├── StoreConfigError       bad database URL, unreachable server, unwritable folder, missing driver
@@ -75,6 +76,15 @@ class RuleError(XfkitError):
 
 class GenerationError(XfkitError):
     """The generator cannot satisfy the request."""
+
+
+class AnswerInvalid(XfkitError):
+    """An answer that cannot be scored: each of ``problems`` names the field, e.g. ``route.unit: ...``."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"the answer has {len(self.problems)} problem(s):\n{lines}")
 
 
 class StoreError(XfkitError):

@@ -7,6 +7,7 @@ Nothing here knows about files, widgets or databases.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -142,6 +143,11 @@ class Route:
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "unit": self.unit, "copy_to": self.copy_to}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Route:
+        """The inverse of :meth:`to_dict`; ``KeyError`` / ``ValueError`` for missing or unknown values."""
+        return cls(RouteAction.parse(data["action"]), data["unit"], data.get("copy_to"))
+
 
 @dataclass(frozen=True, slots=True)
 class RegisteredReporter:
@@ -152,6 +158,11 @@ class RegisteredReporter:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "phone": self.phone}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RegisteredReporter:
+        """The inverse of :meth:`to_dict`."""
+        return cls(data.get("name"), data.get("phone"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +176,11 @@ class RegisteredAccused:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "post": self.post, "unit": self.unit, "level": self.level}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RegisteredAccused:
+        """The inverse of :meth:`to_dict`; ``KeyError`` / ``ValueError`` for missing or unknown values."""
+        return cls(data["name"], data["post"], data["unit"], ManagementLevel.parse(data["level"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +214,27 @@ class Truth:
             "reporter": self.reporter.to_dict(),
             "accused": [a.to_dict() for a in self.accused],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Truth:
+        """The inverse of :meth:`to_dict` (``specificity`` may be left out).
+
+        Raises ``KeyError`` for a missing field and ``ValueError`` for an unknown code or a date that is
+        not ``YYYY-MM-DD``; check untrusted input with :func:`toolkit.scoring.intake.parse_answer`.
+        """
+        disposal = data["disposal"]
+        return cls(
+            category=Category.parse(data["category"]),
+            flags=tuple(Flag.parse(f) for f in data["flags"]),
+            problem_type=data["problem_type"],
+            route=Route.from_dict(data["route"]),
+            disposal=Disposal.parse(disposal) if disposal is not None else None,
+            due=tuple((code, date.fromisoformat(day)) for code, day in data["due"].items()),
+            repeat_of=data["repeat_of"],
+            specificity=data.get("specificity", "specific"),
+            reporter=RegisteredReporter.from_dict(data["reporter"]),
+            accused=tuple(RegisteredAccused.from_dict(a) for a in data["accused"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
