@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.errors")
+PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.scoring", "toolkit.errors")
 FORBIDDEN = ("ipywidgets", "sqlalchemy", "voila", "tornado", "IPython", "openpyxl")
 
 
@@ -16,6 +16,8 @@ def test_pure_packages_import_no_ui_or_database() -> None:
         "    __import__(name)\n"
         "import toolkit.generate.cases, toolkit.generate.ledger\n"
         "import toolkit.generate.history, toolkit.generate.batch\n"
+        "import toolkit.generate.conversation, toolkit.generate.lookup, toolkit.generate.pick\n"
+        "import toolkit.domain.conversation, toolkit.scoring.intake\n"
         f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

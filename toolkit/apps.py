@@ -38,7 +38,6 @@ APPS: tuple[AppInfo, ...] = (
         "app.intake.title",
         "app.intake.summary",
         "app.intake.audience",
-        available=False,
     ),
     AppInfo(
         "faults",

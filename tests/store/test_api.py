@@ -122,3 +122,20 @@ def test_events_log(store: Store) -> None:
     assert store.events(kind="none") == []
     assert first.detail == {"button": "submit", "disabled": True}
     assert second.to_dict()["kind"] == "late-submission"
+
+
+def test_scored_pairs_each_submission_with_its_score_per_app_and_actor(store: Store) -> None:
+    def add(app: str, actor: str, item: str, total: int | None) -> None:
+        sub = store.add_submission(app=app, actor=actor, item_id=item, pack="p@1", seed=1, payload={})
+        if total is not None:
+            store.add_score(sub.id, {"total": total})
+
+    add("intake", "甲", "c1", 10)
+    add("intake", "乙", "c2", 20)
+    add("intake", "甲", "c3", None)  # stored, not (yet) scored
+    add("other", "甲", "c4", 40)
+    add("intake", "甲", "c5", 50)
+    mine = store.scored(app="intake", actor="甲")
+    assert [(s.submission.item_id, s.score.payload["total"]) for s in mine] == [("c1", 10), ("c5", 50)]
+    assert all(s.score.submission_id == s.submission.id for s in mine)
+    assert len(store.scored()) == 4 and len(store.scored(app="intake")) == 3

@@ -244,6 +244,7 @@ class _Builder:
             partial(self.fail, "replies"),
             temperaments=frozenset(t.code for t in temperaments),
             stages=frozenset(s.code for s in stages),
+            problems=frozenset(p.code for p in problems),
         )
         intake_rubric = build_intake_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
         calendar = self._calendar(rules)

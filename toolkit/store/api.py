@@ -282,6 +282,36 @@ class Store:
         with self.read() as conn:
             return [_submission(row) for row in conn.execute(query).mappings()]
 
+    def scored(self, app: str | None = None, actor: str | None = None) -> list[Scored]:
+        """Submissions that have a score, each with its (first) score, oldest first."""
+        query = (
+            sa.select(
+                submissions,
+                scores.c.id.label("score_id"),
+                scores.c.payload.label("score_payload"),
+                scores.c.created_at.label("score_created_at"),
+            )
+            .join(scores, scores.c.submission_id == submissions.c.id)
+            .order_by(submissions.c.id, scores.c.id)
+        )
+        if app is not None:
+            query = query.where(submissions.c.app == app)
+        if actor is not None:
+            query = query.where(submissions.c.actor == actor)
+        out: dict[int, Scored] = {}
+        with self.read() as conn:
+            for row in conn.execute(query).mappings():
+                if row["id"] in out:
+                    continue
+                score = Score(
+                    id=row["score_id"],
+                    submission_id=row["id"],
+                    payload=row["score_payload"],
+                    created_at=row["score_created_at"],
+                )
+                out[row["id"]] = Scored(submission=_submission(row), score=score)
+        return list(out.values())
+
     def scores(self, submission_id: int | None = None) -> list[Score]:
         """Stored scores, oldest first, optionally only those of one submission."""
         query = sa.select(scores).order_by(scores.c.id)

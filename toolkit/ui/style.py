@@ -141,6 +141,81 @@ CSS = f"""
 }}
 @keyframes xf-spin {{ to {{ transform: rotate(360deg); }} }}
 @media (prefers-reduced-motion: reduce) {{ .xf-spinner {{ animation: none; }} }}
+.xf-hint {{ color: var(--xf-muted); font-size: 16px; }}
+.xf-facts {{ display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }}
+.xf-facts dt {{ font-weight: 700; }}
+.xf-facts dd {{ margin: 0; }}
+.xf-case-facts {{ grid-template-columns: repeat(4, max-content auto); }}
+.xf-table {{ border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 16px; }}
+.xf-table th, .xf-table td {{
+  border: 1px solid var(--xf-line);
+  padding: 6px 10px;
+  text-align: left;
+  vertical-align: top;
+}}
+.xf-table thead th {{ background: var(--xf-wash); }}
+.xf-num {{ text-align: right !important; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.xf-source {{ display: block; color: var(--xf-muted); font-size: 14px; margin-top: 2px; }}
+
+.xf-start {{
+  background: var(--xf-wash);
+  border-radius: 8px;
+  padding: 12px 16px;
+  margin-bottom: 12px;
+  gap: 6px;
+}}
+.xf-start .widget-toggle-buttons .widget-toggle-button {{ width: auto; min-width: 6em; }}
+.xf-page .xf-primary {{ font-weight: 700; min-width: 10em; width: auto; }}
+.xf-columns {{ display: flex; flex-flow: row wrap; gap: 20px; align-items: flex-start; width: 100%; }}
+.xf-col {{ flex: 1 1 520px; min-width: 0; max-width: 100%; }}
+.xf-material-box, .xf-conversation {{
+  border: 1px solid var(--xf-line);
+  border-radius: 8px;
+  padding: 8px 16px;
+  background: var(--xf-paper);
+}}
+.xf-doc {{ white-space: pre-wrap; font-size: 18px; line-height: 1.9; padding: 12px 18px; background: #fffdf5;
+  border: 1px solid #e8dfc3; border-radius: 4px; }}
+.xf-doc-notes {{ margin-top: 10px; color: var(--xf-muted); }}
+.xf-form-view {{ border-collapse: collapse; width: 100%; }}
+.xf-form-view th, .xf-form-view td {{
+  border: 1px solid var(--xf-line);
+  padding: 6px 10px;
+  text-align: left;
+  vertical-align: top;
+}}
+.xf-form-view th {{ width: 8em; background: var(--xf-wash); white-space: nowrap; }}
+.xf-form-view td {{ white-space: pre-wrap; }}
+.xf-chat {{ display: block; }}
+.xf-line {{ display: flex; gap: 10px; margin: 8px 0; }}
+.xf-who {{ flex: 0 0 4.5em; font-weight: 700; color: var(--xf-muted); }}
+.xf-said {{ flex: 1 1 auto; padding: 8px 12px; border-radius: 8px; white-space: pre-wrap; }}
+.xf-line-visitor .xf-said {{ background: #f2f3f5; }}
+.xf-line-officer .xf-said {{ background: #e8f1fd; }}
+.xf-replies {{ gap: 8px; }}
+.xf-page .xf-reply {{ height: auto; min-height: 44px; white-space: normal; text-align: left; line-height: 1.5;
+  padding: 8px 14px; justify-content: flex-start; }}
+.xf-page .xf-reply:not(:disabled):hover {{ background: #e8f1fd; }}
+.xf-form-section {{ border-top: 2px solid var(--xf-line); padding: 6px 0 10px; }}
+.xf-form-section h3 {{ margin: 6px 0; font-size: 20px; }}
+.xf-field-problems {{ color: #b3261e; font-weight: 600; margin: 4px 0 0; padding-left: 1.2em; }}
+.xf-form .widget-radio-box {{ flex-direction: row; gap: 6px 18px; flex-wrap: wrap; }}
+.xf-score-total {{ font-size: 26px; font-weight: 700; padding: 10px 16px; border-radius: 8px;
+  background: var(--xf-wash); border-left: 8px solid var(--xf-accent); margin: 8px 0 12px; }}
+.xf-score-full td:nth-child(4) {{ color: #0e6b28; font-weight: 700; }}
+.xf-score-part td:nth-child(4) {{ color: #8a5300; font-weight: 700; }}
+.xf-score-none td:nth-child(4) {{ color: #b3261e; font-weight: 700; }}
+.xf-score-none th, .xf-score-part th {{ border-left: 6px solid #d48806; }}
+.xf-fault {{ color: #5c0b07; margin: 4px 0; }}
+.xf-model {{ color: #0e3d1c; margin: 4px 0; }}
+.xf-dims {{ display: flex; flex-wrap: wrap; gap: 6px 12px; list-style: none; padding-left: 0; }}
+.xf-dims li {{
+  background: var(--xf-wash);
+  border: 1px solid var(--xf-line);
+  border-radius: 999px;
+  padding: 2px 14px;
+}}
+.xf-chart svg {{ max-width: 100%; height: auto; }}
 @media (max-width: 720px) {{
   .xf-page {{ font-size: 17px; }}
 }}
