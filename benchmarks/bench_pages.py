@@ -1,31 +1,46 @@
-"""Time to interactive of the home page against a one-button hello-world page, and RSS per kernel.
+"""Time to interactive of the app pages against a one-button hello-world page, and RSS per kernel.
 
 Run from anywhere::
 
-    python benchmarks/bench_pages.py            # 8 loads per page and mode (a few minutes)
-    python benchmarks/bench_pages.py --quick    # 3 loads per page and mode
-    python benchmarks/bench_pages.py --json OUT.json
+    python benchmarks/bench_pages.py                  # home and intake, 8 loads per page and mode
+    python benchmarks/bench_pages.py --quick          # 3 loads per page and mode
+    python benchmarks/bench_pages.py --apps intake    # only some app pages (names: home, intake)
+    python benchmarks/bench_pages.py --json OUT.json --loads N
 
-Both pages are served by the SAME ``xfkit serve`` process, started the way the browser tests start it
+Every page is served by the SAME ``xfkit serve`` process, started the way the browser tests start it
 (``python -m toolkit.cli serve`` in its own process group, stopped with SIGINT): a temporary notebooks
 folder holds copies of the app notebooks plus ``hello.ipynb`` (one cell: an ipywidgets button), served
 through the hidden ``--also-serve`` option. Two server runs:
 
 * cold: ``--no-preheat``, every page load starts and runs a new kernel;
-* preheated: the default; ``home.ipynb`` and ``hello.ipynb`` each have a pool of one preheated kernel.
+* preheated: the default; every learner app notebook (``home.ipynb``, ``intake.ipynb``; see
+  ``enforce_settings`` in ``toolkit/serve.py``) and ``hello.ipynb`` each have a pool of one preheated
+  kernel.
 
 One page load, in headless Chromium (Debian's), in a fresh browser context: t0 just before
-``page.goto``; t1 when the page is interactive: for home, the title text visible and the Voila spinner
-gone; for hello, the "Hello" button visible and enabled. In-page ``performance.now()`` (milliseconds since
-the navigation started) is read right after, as a cross-check, with the navigation timing (first byte,
-end of the streamed HTML). Loads alternate home / hello. Before each load the server and its kernels
-must be quiet (at most 2 clock ticks of CPU in each of two 0.5 s windows in a row) and, when preheating,
-the page's kernel pool must have been refilled and the preheated kernel must have finished running the
-notebook (that is what the quiet wait catches: "pool filled" is logged before the notebook runs). Leaving
-a page goes to ``about:blank`` first, so that Voila's ``beforeunload`` handler asks the server to shut
-the kernel down, as when a learner closes the tab. (Stock Voila 0.5 refuses that request, 403
-``'_xsrf' argument missing``, voila-dashboards/voila#1458; xfkit serve accepts it from the same origin.
-Any refusals still found in the server log are counted, and the kernels left at the end are printed.)
+``page.goto``; t1 when the page is interactive:
+
+* home: the title 信访举报业务训练与质量评查工具箱 visible and the Voila spinner (``#loading``) gone;
+* intake: the 下一件 button (``intake.start.next``) visible and enabled and the Voila spinner gone;
+* hello: the "Hello" button visible and enabled.
+
+In-page ``performance.now()`` (milliseconds since the navigation started) is read right after, as a
+cross-check, with the navigation timing (first byte, end of the streamed HTML). Each round loads every
+chosen app page, then hello (home / intake / hello, home / intake / hello, …), so that drift spreads
+over all of them. Before each load the server and its kernels must be quiet (at most 2 clock ticks of CPU
+in each of two 0.5 s windows in a row) and, when preheating, the page's kernel pool must have been
+refilled and the preheated kernel must have finished running the notebook (that is what the quiet wait
+catches: "pool filled" is logged before the notebook runs; the intake notebook then loads the whole
+scenario pack, 1–2 s of CPU). Leaving a page goes to ``about:blank`` first, so that Voila's
+``beforeunload`` handler asks the server to shut the kernel down, as when a learner closes the tab.
+(Stock Voila 0.5 refuses that request, 403 ``'_xsrf' argument missing``, voila-dashboards/voila#1458;
+xfkit serve accepts it from the same origin. Any refusals still found in the server log are counted, and
+the kernels left at the end are printed.)
+
+The quiet wait covers the benchmark's own processes only. To show how busy the rest of the machine was,
+each load also records the CPU seconds used by other processes while it ran (machine-wide busy time from
+``/proc/stat`` minus the CPU time of this process and all its descendants: browser, server, kernels), and
+the load average is recorded at the start and end of each server run.
 
 Before the timed loads each page is opened once (untimed, a warm-up): while it is open, the RSS of its
 kernel process (``VmRSS`` in ``/proc/<pid>/status``; PSS from ``smaps_rollup`` as well) is read after
@@ -33,8 +48,9 @@ the page has been interactive for one second. The kernel is found among the serv
 run in sessions of their own, not in the server's process group) by the kernel id in the page's
 ``jupyter-config-data``, matched against the connection file on the kernel's command line.
 
-Figures are printed and written to JSON, never asserted; the targets are printed as met / not met:
-home median ≤ 1.2× hello median (per mode), and ≤ 120 MB RSS for the home (app) kernel.
+Figures are printed and written to JSON (per app: summaries per mode, ratio to hello, kernel memory,
+verdicts), never asserted; the targets are printed as met / not met for each app page: median ≤ 1.2×
+the hello median of the same server run (per mode), and ≤ 120 MB RSS for the app's kernel.
 """
 
 from __future__ import annotations
@@ -57,6 +73,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.i18n import t
 from toolkit.serve_process import CHROMIUM, CHROMIUM_ARGS, ServerProcess
 from toolkit.serve_process import start as start_process
 
@@ -66,8 +83,18 @@ DEFAULT_JSON = ROOT / "benchmarks" / "results" / "pages.json"
 SECRET = "bench-pages-trainer-secret"
 
 HOME_TITLE = "信访举报业务训练与质量评查工具箱"
+INTAKE_NEXT = t("intake.start.next", "zh")  # 下一件
 HELLO_TEXT = "Hello"
-PAGES = {"home": "home.ipynb", "hello": "hello.ipynb"}
+HELLO = "hello"
+#: app pages the benchmark knows how to wait for: name → notebook
+APPS = {"home": "home.ipynb", "intake": "intake.ipynb"}
+DEFAULT_APPS = ("home", "intake")
+PAGES = {**APPS, HELLO: "hello.ipynb"}
+READY = {
+    "home": f"title {HOME_TITLE} visible, spinner gone",
+    "intake": f"button {INTAKE_NEXT} visible and enabled, spinner gone",
+    HELLO: f"button {HELLO_TEXT} visible and enabled",
+}
 MODES = ("cold", "preheated")
 
 FULL_LOADS = 8
@@ -80,6 +107,7 @@ START_TIMEOUT_S = 180.0
 POOL_TIMEOUT_S = 180.0
 SETTLE_TIMEOUT_S = 60.0
 RSS_SETTLE_S = 1.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 HELLO_NOTEBOOK: dict[str, Any] = {
     "cells": [
@@ -113,7 +141,7 @@ def make_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for nb in sorted(APP_NOTEBOOKS.glob("*.ipynb")):
         shutil.copy2(nb, folder / nb.name)
-    (folder / "hello.ipynb").write_text(json.dumps(HELLO_NOTEBOOK, indent=1) + "\n", encoding="utf-8")
+    (folder / PAGES[HELLO]).write_text(json.dumps(HELLO_NOTEBOOK, indent=1) + "\n", encoding="utf-8")
     return folder
 
 
@@ -134,7 +162,7 @@ def start_server(tmp: Path, notebooks: Path, data: Path, log_name: str, *args: s
         "--notebooks",
         str(notebooks),
         "--also-serve",
-        "hello.ipynb",
+        PAGES[HELLO],
         *args,
         cwd=ROOT,
         log_name=log_name,
@@ -183,13 +211,51 @@ def tree_pids(root: int) -> list[int]:
     return out
 
 
-def cpu_ticks(pid: int) -> int | None:
+def stat_fields(pid: int) -> list[str] | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime of one process, in clock ticks."""
+    fields = stat_fields(pid)
+    return None if fields is None else int(fields[11]) + int(fields[12])
+
+
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds of ``root`` and its descendants, reaped children included (cutime + cstime)."""
+    ticks = 0
+    for pid in tree_pids(root):
+        fields = stat_fields(pid)
+        if fields is not None:
+            ticks += sum(int(x) for x in fields[11:15])
+    return ticks / CLK_TCK
+
+
+def machine_busy_s() -> float | None:
+    """CPU seconds all processes on the machine have used since boot (``/proc/stat``), else None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
+class OtherCpu:
+    """CPU seconds used by processes other than this benchmark (and its descendants) since creation."""
+
+    def __init__(self) -> None:
+        self.own0, self.all0 = tree_cpu_s(os.getpid()), machine_busy_s()
+
+    def stop(self) -> float | None:
+        busy = machine_busy_s()
+        if busy is None or self.all0 is None:
+            return None
+        return max(0.0, busy - self.all0 - (tree_cpu_s(os.getpid()) - self.own0))
 
 
 def cmdline(pid: int) -> list[str]:
@@ -258,6 +324,10 @@ def wait_until(check: Callable[[], bool], timeout_s: float, step_s: float = 0.1)
     return -1.0
 
 
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 # -- page loads -------------------------------------------------------------------------------------
 
 
@@ -273,15 +343,18 @@ NAV_JS = """() => {
 
 
 def wait_interactive(page: Any, which: str) -> None:
+    """Return when the page ``which`` is usable (see :data:`READY`)."""
     if which == "home":
         page.get_by_text(HOME_TITLE).filter(visible=True).first.wait_for(
             state="visible", timeout=PAGE_TIMEOUT_MS
         )
-        page.locator("#loading").wait_for(state="hidden", timeout=PAGE_TIMEOUT_MS)
     else:
-        page.get_by_role("button", name=HELLO_TEXT, exact=True, disabled=False).first.wait_for(
+        label = INTAKE_NEXT if which == "intake" else HELLO_TEXT
+        page.get_by_role("button", name=label, exact=True, disabled=False).first.wait_for(
             state="visible", timeout=PAGE_TIMEOUT_MS
         )
+    if which != HELLO:
+        page.locator("#loading").wait_for(state="hidden", timeout=PAGE_TIMEOUT_MS)
 
 
 @dataclass
@@ -294,6 +367,7 @@ class Load:
     kernel_id: str | None
     pooled: bool | None  # preheated mode: the server log says the pooled kernel was used
     settle_s: float  # seconds waited before the load (pool refill, quiet)
+    others_cpu_s: float | None  # CPU seconds other processes on the machine used during the load
 
 
 def open_page(browser: Any, server: Server, which: str) -> tuple[Any, Any, Load]:
@@ -302,11 +376,13 @@ def open_page(browser: Any, server: Server, which: str) -> tuple[Any, Any, Load]
     used_before = log_count(server, POOL_USED, notebook)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    others = OtherCpu()
     t0 = time.perf_counter()
     page.goto(f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=PAGE_TIMEOUT_MS)
     wait_interactive(page, which)
     t1 = time.perf_counter()
     nav = page.evaluate(NAV_JS)
+    others_s = others.stop()
     pooled = log_count(server, POOL_USED, notebook) > used_before
     load = Load(
         page=which,
@@ -317,6 +393,7 @@ def open_page(browser: Any, server: Server, which: str) -> tuple[Any, Any, Load]
         kernel_id=nav["kernelId"],
         pooled=pooled,
         settle_s=0.0,
+        others_cpu_s=others_s,
     )
     return context, page, load
 
@@ -359,12 +436,13 @@ def nearest_rank(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def summarise(loads: list[Load]) -> dict[str, Any]:
+def summarise(loads: list[Load], ncpu: int) -> dict[str, Any]:
     def med(key: str) -> float | None:
         vals = [getattr(x, key) for x in loads if getattr(x, key) is not None]
         return statistics.median(vals) if vals else None
 
     wall = [x.wall_ms for x in loads]
+    shares = [100 * x.others_cpu_s / (x.wall_ms / 1000 * ncpu) for x in loads if x.others_cpu_s is not None]
     return {
         "n": len(loads),
         "median_ms": statistics.median(wall),
@@ -375,13 +453,22 @@ def summarise(loads: list[Load]) -> dict[str, Any]:
         "ttfb_median_ms": med("ttfb_ms"),
         "html_median_ms": med("html_ms"),
         "pooled": sum(1 for x in loads if x.pooled),
+        # median share of the machine's CPU (all cores) that other processes used during a load
+        "others_cpu_pct_median": statistics.median(shares) if shares else None,
+        "others_cpu_pct_max": max(shares) if shares else None,
     }
 
 
-def run_mode(browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, loads: int) -> dict[str, Any]:
+def run_mode(
+    browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, pages: list[str], loads: int
+) -> dict[str, Any]:
     preheated = mode == "preheated"
     args = () if preheated else ("--no-preheat",)
+    ncpu = os.cpu_count() or 1
     print(f"[{mode}] starting xfkit serve …", file=sys.stderr, flush=True)
+    t_mode = time.perf_counter()
+    others = OtherCpu()
+    load_start = loadavg()
     server = start_server(tmp, notebooks, data, f"server-{mode}.log", *args)
     notes: list[str] = []
     result: dict[str, Any] = {"mode": mode, "server_args": list(args), "server_start_s": server.started_s}
@@ -389,7 +476,7 @@ def run_mode(browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, lo
         # warm-up: each page once, untimed for the verdicts; RSS of its kernel while it is open
         warmup: dict[str, Any] = {}
         rss: dict[str, Any] = {}
-        for which in PAGES:
+        for which in pages:
             waited, more = prepare_load(server, which, preheated)
             notes += more
             context, page, load = open_page(browser, server, which)
@@ -407,9 +494,9 @@ def run_mode(browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, lo
         result["warmup"] = warmup
         result["rss"] = rss
 
-        timed: dict[str, list[Load]] = {name: [] for name in PAGES}
+        timed: dict[str, list[Load]] = {name: [] for name in pages}
         for i in range(loads):
-            for which in PAGES:  # alternate home / hello
+            for which in pages:  # one round: every app page, then hello
                 waited, more = prepare_load(server, which, preheated)
                 notes += more
                 context, page, load = open_page(browser, server, which)
@@ -430,8 +517,8 @@ def run_mode(browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, lo
         result["kernels_left_rss_mb"] = sum(memory_mb(pid)["rss_mb"] or 0.0 for pid in left.values())
         server_mem = memory_mb(server.process.pid)
         result["server_rss_mb"] = server_mem["rss_mb"]
-        result["loads"] = {name: [x.__dict__ for x in timed[name]] for name in PAGES}
-        result["summary"] = {name: summarise(timed[name]) for name in PAGES}
+        result["loads"] = {name: [x.__dict__ for x in timed[name]] for name in pages}
+        result["summary"] = {name: summarise(timed[name], ncpu) for name in pages}
         log = server.log_text()
         result["log_counts"] = {
             "using_preheated": len(POOL_USED.findall(log)),
@@ -445,10 +532,85 @@ def run_mode(browser: Any, tmp: Path, notebooks: Path, data: Path, mode: str, lo
                 f"{refused} close-tab kernel shutdowns refused by the server (403 '_xsrf' missing, "
                 "voila-dashboards/voila#1458): kernels of closed pages stay until culled"
             )
+        errors = result["log_counts"]["errors"]
+        if errors:
+            notes.append(f"{errors} error lines in the server log")
     finally:
         stop_server(server)
+    seconds = time.perf_counter() - t_mode
+    other_s = others.stop()
+    result["machine"] = {
+        "seconds": seconds,
+        "loadavg_start": load_start,
+        "loadavg_end": loadavg(),
+        "others_cpu_s": other_s,
+        "others_cpu_pct": None if other_s is None else 100 * other_s / (seconds * ncpu),
+    }
     result["notes"] = notes
     return result
+
+
+# -- results per app --------------------------------------------------------------------------------
+
+
+def per_app(result: dict[str, Any], apps: list[str]) -> dict[str, Any]:
+    """For each app: summaries, ratio to hello, kernel memory and verdicts, per mode."""
+    modes = result["modes"]
+    out: dict[str, Any] = {}
+    for app in apps:
+        entry: dict[str, Any] = {"notebook": PAGES[app], "interactive_when": READY[app], "modes": {}}
+        for mode in MODES:
+            s = modes[mode]["summary"][app]
+            hello = modes[mode]["summary"][HELLO]["median_ms"]
+            entry["modes"][mode] = {
+                "summary": s,
+                "hello_median_ms": hello,
+                "ratio_to_hello": s["median_ms"] / hello,
+                "warmup_ms": modes[mode]["warmup"][app]["wall_ms"],
+                "kernel": modes[mode]["rss"][app],
+            }
+        entry["preheated_speedup"] = (
+            modes["cold"]["summary"][app]["median_ms"] / modes["preheated"]["summary"][app]["median_ms"]
+        )
+        entry["targets"] = {
+            "ratio": {
+                mode: {
+                    "target": TARGET_RATIO,
+                    "value": entry["modes"][mode]["ratio_to_hello"],
+                    "verdict": verdict(entry["modes"][mode]["ratio_to_hello"] <= TARGET_RATIO),
+                }
+                for mode in MODES
+            },
+            "rss": {
+                mode: {
+                    "target_mb": TARGET_RSS_MB,
+                    "value_mb": modes[mode]["rss"][app]["rss_mb"],
+                    "verdict": verdict((modes[mode]["rss"][app]["rss_mb"] or math.inf) <= TARGET_RSS_MB),
+                }
+                for mode in MODES
+            },
+        }
+        out[app] = entry
+    return out
+
+
+def baseline(result: dict[str, Any]) -> dict[str, Any]:
+    modes = result["modes"]
+    return {
+        "notebook": PAGES[HELLO],
+        "interactive_when": READY[HELLO],
+        "modes": {
+            mode: {
+                "summary": modes[mode]["summary"][HELLO],
+                "warmup_ms": modes[mode]["warmup"][HELLO]["wall_ms"],
+                "kernel": modes[mode]["rss"][HELLO],
+            }
+            for mode in MODES
+        },
+        "preheated_speedup": (
+            modes["cold"]["summary"][HELLO]["median_ms"] / modes["preheated"]["summary"][HELLO]["median_ms"]
+        ),
+    }
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -475,38 +637,52 @@ def verdict(ok: bool) -> str:
 def report(result: dict[str, Any]) -> str:
     m = result["machine"]
     v = result["versions"]
+    apps: list[str] = list(result["apps"])
+    pages = [*apps, HELLO]
     lines = [
-        "xfkit page benchmark: time to interactive, home vs hello-world, same server",
+        f"xfkit page benchmark: time to interactive, {', '.join(apps)} vs hello-world, same server",
         f"machine    : {m['platform']}",
         f"python     : {m['python']}   cpu_count {m['cpu_count']}   load avg at start {m['loadavg']}",
         f"versions   : voila {v['voila']}, ipykernel {v['ipykernel']}, ipywidgets {v['ipywidgets']}, "
         f"jupyter_server {v['jupyter_server']}, playwright {v['playwright']}, chromium {m['chromium']}",
-        f"loads      : {result['loads_per_page']} per page and mode (alternating home/hello), "
+        f"loads      : {result['loads_per_page']} per page and mode (rounds of {' / '.join(pages)}), "
         "fresh browser context each, after an untimed warm-up load",
+    ]
+    lines += [f"{'interactive' if i == 0 else '':<11}: {p}: {READY[p]}" for i, p in enumerate(pages)]
+    lines += [
         "",
-        f"{'mode':<10} {'page':<6} {'n':>3} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'max ms':>8} "
-        f"{'in-page ms':>10} {'TTFB ms':>8} {'HTML ms':>8} {'pooled':>7}",
-        "-" * 96,
+        f"{'mode':<10} {'page':<7} {'n':>3} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'max ms':>8} "
+        f"{'in-page ms':>10} {'TTFB ms':>8} {'HTML ms':>8} {'pooled':>7} {'others %':>9}",
+        "-" * 107,
     ]
     for mode in MODES:
         r = result["modes"][mode]
-        for which in PAGES:
+        for which in pages:
             s = r["summary"][which]
             lines.append(
-                f"{mode:<10} {which:<6} {s['n']:>3} {fmt(s['median_ms']):>10} {fmt(s['p90_ms']):>8} "
+                f"{mode:<10} {which:<7} {s['n']:>3} {fmt(s['median_ms']):>10} {fmt(s['p90_ms']):>8} "
                 f"{fmt(s['min_ms']):>8} {fmt(s['max_ms']):>8} {fmt(s['page_median_ms']):>10} "
                 f"{fmt(s['ttfb_median_ms']):>8} {fmt(s['html_median_ms']):>8} "
-                f"{(str(s['pooled']) + '/' + str(s['n'])) if mode == 'preheated' else '–':>7}"
+                f"{(str(s['pooled']) + '/' + str(s['n'])) if mode == 'preheated' else '–':>7} "
+                f"{fmt(s['others_cpu_pct_median']):>9}"
             )
-    lines += ["", "in-page ms, TTFB ms, HTML ms: medians of performance.now() / responseStart / responseEnd"]
-    lines += ["(since navigation start; HTML end = Voila has streamed the executed notebook)", ""]
+    lines += [
+        "",
+        "in-page ms, TTFB ms, HTML ms: medians of performance.now() / responseStart / responseEnd",
+        "(since navigation start; HTML end = Voila has streamed the executed notebook);",
+        "others %: median share of the machine's CPU (all cores) used by other processes during a load",
+        "",
+    ]
 
-    lines.append(f"{'mode':<10} {'warm-up home ms':>16} {'warm-up hello ms':>17} {'server start s':>15}")
+    lines.append(
+        f"{'mode':<10} " + " ".join(f"{'warm-up ' + p + ' ms':>16}" for p in pages) + "  server start s"
+    )
     for mode in MODES:
         r = result["modes"][mode]
         lines.append(
-            f"{mode:<10} {fmt(r['warmup']['home']['wall_ms']):>16} "
-            f"{fmt(r['warmup']['hello']['wall_ms']):>17} {r['server_start_s']:>15.1f}"
+            f"{mode:<10} "
+            + " ".join(f"{fmt(r['warmup'][p]['wall_ms']):>16}" for p in pages)
+            + f"  {r['server_start_s']:>14.1f}"
         )
     lines.append("")
 
@@ -514,7 +690,7 @@ def report(result: dict[str, Any]) -> str:
         f"{'mode':<10} {'kernel':<7} {'RSS MB':>8} {'PSS MB':>8}   (kernel of the open warm-up page)"
     )
     for mode in MODES:
-        for which in PAGES:
+        for which in pages:
             k = result["modes"][mode]["rss"][which]
             lines.append(f"{mode:<10} {which:<7} {fmt(k['rss_mb'], '.1f'):>8} {fmt(k['pss_mb'], '.1f'):>8}")
         r = result["modes"][mode]
@@ -524,32 +700,62 @@ def report(result: dict[str, Any]) -> str:
         )
     lines.append("")
 
-    ratios = result["ratios"]
     lines += [
-        f"ratio home/hello (medians): cold {ratios['cold']:.2f}×, preheated {ratios['preheated']:.2f}×",
-        f"preheated vs cold (medians): home {ratios['home_speedup']:.2f}× faster, "
-        f"hello {ratios['hello_speedup']:.2f}× faster",
-        "",
-        "targets:",
+        "per app (medians; ratio = app / hello in the same server run):",
+        f"{'app':<8} {'cold ms':>8} {'ratio':>6} {'preheated ms':>13} {'ratio':>6} {'preheat gain':>13} "
+        f"{'RSS cold MB':>12} {'RSS preheated MB':>17}",
     ]
-    t = result["targets"]
-    for mode in MODES:
+    for name, entry in [*result["apps"].items(), (HELLO, result["baseline"])]:
+        c, p = entry["modes"]["cold"], entry["modes"]["preheated"]
+        ratio_c = f"{c['ratio_to_hello']:.2f}×" if "ratio_to_hello" in c else "–"
+        ratio_p = f"{p['ratio_to_hello']:.2f}×" if "ratio_to_hello" in p else "–"
         lines.append(
-            f"  home ≤ {TARGET_RATIO}× hello ({mode:<9}): {t['ratio'][mode]['verdict']}  "
-            f"({ratios[mode]:.2f}×)"
+            f"{name:<8} {fmt(c['summary']['median_ms']):>8} {ratio_c:>6} "
+            f"{fmt(p['summary']['median_ms']):>13} {ratio_p:>6} {entry['preheated_speedup']:>12.2f}× "
+            f"{fmt(c['kernel']['rss_mb'], '.1f'):>12} {fmt(p['kernel']['rss_mb'], '.1f'):>17}"
         )
+    lines += ["", "targets:"]
+    for name, entry in result["apps"].items():
+        for mode in MODES:
+            tr = entry["targets"]["ratio"][mode]
+            lines.append(
+                f"  {name:<7} ≤ {TARGET_RATIO}× hello ({mode:<9}): {tr['verdict']:<8} ({tr['value']:.2f}×)"
+            )
+        for mode in MODES:
+            tm = entry["targets"]["rss"][mode]
+            lines.append(
+                f"  {name:<7} kernel RSS ≤ {TARGET_RSS_MB:.0f} MB ({mode:<9}): {tm['verdict']:<8} "
+                f"({fmt(tm['value_mb'], '.1f')} MB)"
+            )
+
+    lines += [
+        "",
+        "machine load (other processes: CPU not used by this benchmark, its browser, server, kernels):",
+    ]
     for mode in MODES:
-        rss_mb = result["modes"][mode]["rss"]["home"]["rss_mb"]
+        mm = result["modes"][mode]["machine"]
+        start, end = (" ".join(f"{x:.2f}" for x in mm[k]) for k in ("loadavg_start", "loadavg_end"))
         lines.append(
-            f"  home kernel RSS ≤ {TARGET_RSS_MB:.0f} MB ({mode:<9}): {t['rss'][mode]['verdict']}  "
-            f"({fmt(rss_mb, '.1f')} MB)"
+            f"  {mode:<9}: {mm['seconds']:.0f} s; load avg {start} at start, {end} at end; other processes "
+            f"{fmt(mm['others_cpu_s'], '.1f')} CPU s ({fmt(mm['others_cpu_pct'], '.0f')} % of the machine)"
         )
     notes = [f"{mode}: {n}" for mode in MODES for n in result["modes"][mode]["notes"]]
     if result["quick"]:
-        notes.append(f"--quick: {QUICK_LOADS} loads per page; verdicts indicative")
+        notes.append(f"--quick: {result['loads_per_page']} loads per page; verdicts indicative")
     if notes:
         lines += ["", "notes:"] + [f"  {n}" for n in notes]
     return "\n".join(lines)
+
+
+def parse_apps(text: str) -> list[str]:
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    unknown = [x for x in names if x not in APPS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"app pages are a comma-separated subset of {','.join(APPS)}"
+            + (f" (unknown: {','.join(unknown)})" if unknown else "")
+        )
+    return list(dict.fromkeys(names))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -559,10 +765,19 @@ def main(argv: list[str] | None = None) -> int:
         "--loads", type=int, default=None, help=f"loads per page and mode (default {FULL_LOADS})"
     )
     parser.add_argument(
+        "--apps",
+        type=parse_apps,
+        default=list(DEFAULT_APPS),
+        help=f"app pages to measure, comma-separated (default {','.join(DEFAULT_APPS)}); "
+        "hello is always measured",
+    )
+    parser.add_argument(
         "--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})"
     )
     args = parser.parse_args(argv)
     loads = args.loads or (QUICK_LOADS if args.quick else FULL_LOADS)
+    apps: list[str] = args.apps
+    pages = [*apps, HELLO]
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found (apt-get install chromium fonts-noto-cjk)", file=sys.stderr)
         return 2
@@ -579,8 +794,10 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "pages",
         "quick": args.quick,
         "loads_per_page": loads,
+        "apps": apps,
         "machine": machine,
         "versions": versions(),
+        "targets": {"ratio_to_hello": TARGET_RATIO, "kernel_rss_mb": TARGET_RSS_MB},
         "modes": {},
     }
     with tempfile.TemporaryDirectory(prefix="xfkit-bench-pages-") as name, sync_playwright() as pw:
@@ -590,37 +807,25 @@ def main(argv: list[str] | None = None) -> int:
         machine["chromium"] = browser.version
         try:
             for mode in MODES:
-                result["modes"][mode] = run_mode(browser, tmp, notebooks, tmp / "data", mode, loads)
-                keep = args.json.with_name(f"{args.json.stem}-server-{mode}.log")
-                keep.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(tmp / f"server-{mode}.log", keep)
+                try:
+                    result["modes"][mode] = run_mode(
+                        browser, tmp, notebooks, tmp / "data", mode, pages, loads
+                    )
+                finally:
+                    keep = args.json.with_name(f"{args.json.stem}-server-{mode}.log")
+                    keep.parent.mkdir(parents=True, exist_ok=True)
+                    if (tmp / f"server-{mode}.log").exists():
+                        shutil.copy2(tmp / f"server-{mode}.log", keep)
         finally:
             browser.close()
+    machine["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    med = {mode: {w: result["modes"][mode]["summary"][w]["median_ms"] for w in PAGES} for mode in MODES}
-    ratios = {mode: med[mode]["home"] / med[mode]["hello"] for mode in MODES}
-    ratios["home_speedup"] = med["cold"]["home"] / med["preheated"]["home"]
-    ratios["hello_speedup"] = med["cold"]["hello"] / med["preheated"]["hello"]
-    result["ratios"] = ratios
-    result["targets"] = {
-        "ratio": {
-            mode: {
-                "target": TARGET_RATIO,
-                "value": ratios[mode],
-                "verdict": verdict(ratios[mode] <= TARGET_RATIO),
-            }
-            for mode in MODES
-        },
-        "rss": {
-            mode: {
-                "target_mb": TARGET_RSS_MB,
-                "value_mb": result["modes"][mode]["rss"]["home"]["rss_mb"],
-                "verdict": verdict(
-                    (result["modes"][mode]["rss"]["home"]["rss_mb"] or math.inf) <= TARGET_RSS_MB
-                ),
-            }
-            for mode in MODES
-        },
+    # per app first in the file; the raw server runs ("modes") after
+    result = {
+        **{k: v for k, v in result.items() if k != "modes"},
+        "apps": per_app(result, apps),
+        "baseline": baseline(result),
+        "modes": result["modes"],
     }
     print(report(result))
     args.json.parent.mkdir(parents=True, exist_ok=True)

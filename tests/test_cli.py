@@ -269,7 +269,7 @@ def test_score_intake_table_shows_what_is_wrong(
     truth["route"] = {**truth["route"], "unit": "xfs" if truth["route"]["unit"] != "xfs" else "sps"}
     assert main(_score(cases, case["id"], _answer(tmp_path, truth))) == 0
     out = capsys.readouterr().out
-    assert "~ route" in out and "部分正确:承办单位不对" in out
+    assert "~ route" in out and "部分正确：承办单位不对" in out
     assert "total 94 / 100" in out
 
 

@@ -190,7 +190,7 @@ def test_right_action_wrong_unit_earns_the_action_share(pack: Pack, cases: list[
     report = score_intake(case, answer, pack)
     assert report.total == 100 - route.points * route.parts["unit"] == 94
     item = next(i for i in report.items if i.field == "route")
-    assert item.points == 10 and item.reason.startswith("部分正确:承办单位不对")
+    assert item.points == 10 and item.reason.startswith("部分正确：承办单位不对")
 
 
 def test_a_transfer_without_its_copy_to_loses_that_share(pack: Pack, cases: list[Case]) -> None:
@@ -207,7 +207,7 @@ def test_the_wrong_action_with_the_right_unit_earns_nothing(pack: Pack, cases: l
     answer = _wrong_route(case.truth, pack)
     assert answer.route.unit == case.truth.route.unit
     item = next(i for i in score_intake(case, answer, pack).items if i.field == "route")
-    assert item.points == 0 and item.reason.startswith("错误:应为")
+    assert item.points == 0 and item.reason.startswith("错误：应为")
 
 
 @pytest.mark.parametrize("step", [1, -1])
@@ -271,7 +271,7 @@ def test_a_missing_flag_loses_its_share(pack: Pack, cases: list[Case]) -> None:
     report = score_intake(case, answer, pack)
     assert report.total == 100 - pack.intake_rubric.field("flags").points / 2
     item = next(i for i in report.items if i.field == "flags")
-    assert item.reason.startswith("部分正确:漏标")
+    assert item.reason.startswith("部分正确：漏标")
 
 
 def test_an_extra_flag_loses_a_share(pack: Pack, cases: list[Case]) -> None:

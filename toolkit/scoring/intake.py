@@ -205,7 +205,7 @@ def score_problem_type(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]
     """All or nothing: the problem type code (``unspecified`` for items without particulars)."""
     exp, got = s.expected.problem_type, s.answer.problem_type.strip()
     right = got == exp
-    note = "" if right else f"应为“{_problem_name(s.pack, exp)}”,填为“{_problem_name(s.pack, got)}”"
+    note = "" if right else f"应为“{_problem_name(s.pack, exp)}”，填为“{_problem_name(s.pack, got)}”"
     return (_whole(rubric, got, exp, right, note),)
 
 
@@ -258,7 +258,7 @@ def score_route(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
     }
     item = _parted(rubric, _route_json(got), _route_json(exp), right)
     if not right["action"]:
-        item = _with_reason(item, rubric, f"错误:{_should_be(exp.action, got.action)}")
+        item = _with_reason(item, rubric, f"错误：{_should_be(exp.action, got.action)}")
     return (item,)
 
 
@@ -285,7 +285,7 @@ def score_due(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
                 expected={},
                 points=round(rubric.points, 2),
                 max=round(rubric.points, 2),
-                reason="正确:本件没有自收件之日起计算的时限。" + rubric.rule.text,
+                reason="正确：本件没有自收件之日起计算的时限。" + rubric.rule.text,
                 source=rubric.rule.source,
             ),
         )
@@ -294,16 +294,16 @@ def score_due(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
     for code, top in zip(codes, _split(rubric.points, len(codes)), strict=True):
         want, have = exp.get(code), got.get(code)
         if want is None:
-            share, verdict = 0.0, "错误:本件不适用这项时限。"
+            share, verdict = 0.0, "错误：本件不适用这项时限。"
         elif have is None:
-            share, verdict = 0.0, f"漏填:应为{want.isoformat()}。"
+            share, verdict = 0.0, f"漏填：应为{want.isoformat()}。"
         elif have == want:
             share, verdict = 1.0, "正确。"
         elif have in _one_working_day_off(s.pack, want):
             share = rubric.one_working_day_off
-            verdict = f"差一个工作日:应为{want.isoformat()}。"
+            verdict = f"差一个工作日：应为{want.isoformat()}。"
         else:
-            share, verdict = 0.0, f"错误:应为{want.isoformat()}。"
+            share, verdict = 0.0, f"错误：应为{want.isoformat()}。"
         rule = rules.get(code)
         if rule is None:
             text, source = "本训练包没有这项时限规则。", rubric.rule.source
@@ -327,7 +327,7 @@ def score_repeat_of(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
     """All or nothing: the id of the earlier item this one repeats (none for a first report)."""
     exp, got = _text(s.expected.repeat_of), _text(s.answer.repeat_of)
     right = exp == got
-    note = "" if right else f"应为{exp or '不填(非重复件)'},填为{got or '空'}"
+    note = "" if right else f"应为{exp or '不填（非重复件）'}，填为{got or '空'}"
     return (_whole(rubric, s.answer.repeat_of, s.expected.repeat_of, right, note),)
 
 
@@ -495,9 +495,9 @@ def _scored(rubric: FieldRubric, got: Any, expected: Any, share: float, note: st
     if share >= 1:
         verdict = "正确。"
     elif share <= 0:
-        verdict = f"错误:{note}。" if note else "错误。"
+        verdict = f"错误：{note}。" if note else "错误。"
     else:
-        verdict = f"部分正确:{note}。" if note else "部分正确。"
+        verdict = f"部分正确：{note}。" if note else "部分正确。"
     return ScoreItem(
         field=rubric.name,
         got=got,
@@ -582,10 +582,10 @@ def _code(value: Coded | None) -> str | None:
 
 
 def _should_be(expected: Coded | None, got: Coded | None) -> str:
-    """ "应为X,填为Y" with the codes' Chinese labels."""
+    """ "应为X，填为Y" with the codes' Chinese labels."""
     want = expected.zh if expected is not None else "不填"
     have = got.zh if got is not None else "空"
-    return f"应为“{want}”,填为“{have}”"
+    return f"应为“{want}”，填为“{have}”"
 
 
 def _problem_name(pack: Pack, code: str) -> str:
