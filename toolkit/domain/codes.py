@@ -110,6 +110,18 @@ class DocumentType(Coded):
     FOLLOW_UP_RECORD = ("follow_up_record", "回访记录", "Follow-up visit record")
 
 
+class DefectDimension(Coded):
+    """The quality questions a dossier is checked on (事实、定性、手续, plus 时限、反馈、保密、文书)."""
+
+    FACTS = ("facts", "事实", "Facts")
+    QUALIFICATION = ("qualification", "定性", "Qualification")
+    PROCEDURE = ("procedure", "手续", "Procedure")
+    TIME = ("time", "时限", "Time limits")
+    FEEDBACK = ("feedback", "反馈", "Feedback")
+    CONFIDENTIALITY = ("confidentiality", "保密", "Confidentiality")
+    DOCUMENTS = ("documents", "文书", "Documents")
+
+
 class CardColor(Coded):
     """Deadline supervision card colours (红橙黄牌督办 and the four-colour scheme)."""
 

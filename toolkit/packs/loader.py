@@ -33,6 +33,7 @@ from toolkit.domain.codes import (
 )
 from toolkit.domain.models import Cadre
 from toolkit.errors import CalendarError, PackError, PackFileError, PackInvalid, SchemaVersionError
+from toolkit.packs.defects import build_defects
 from toolkit.packs.model import (
     DialogueStage,
     FactTemplate,
@@ -50,7 +51,7 @@ from toolkit.packs.model import (
     WordLists,
 )
 from toolkit.packs.replies import build_replies
-from toolkit.packs.rubrics import build_intake_rubric
+from toolkit.packs.rubrics import build_findings_rubric, build_intake_rubric
 from toolkit.packs.yamlio import PathKey, YamlDoc, load_yaml
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import Band, CardScheme
@@ -58,7 +59,18 @@ from toolkit.rules.deadlines import Applies, DeadlineRule, Extension
 
 SCHEMA_VERSION_MIN = 1
 SCHEMA_VERSION_MAX = 1
-FILES = ("pack", "jurisdiction", "people", "problems", "framing", "dialogue", "replies", "rules", "rubrics")
+FILES = (
+    "pack",
+    "jurisdiction",
+    "people",
+    "problems",
+    "framing",
+    "dialogue",
+    "replies",
+    "rules",
+    "rubrics",
+    "defects",
+)
 
 BASE_SLOTS = frozenset(
     {
@@ -247,6 +259,8 @@ class _Builder:
             problems=frozenset(p.code for p in problems),
         )
         intake_rubric = build_intake_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
+        findings_rubric = build_findings_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
+        defects = build_defects(self.docs["defects"], partial(self.fail, "defects"))
         calendar = self._calendar(rules)
         if self.problems or calendar is None:
             return None
@@ -273,6 +287,8 @@ class _Builder:
             replies=replies,
             rules=rules,
             intake_rubric=intake_rubric,
+            findings_rubric=findings_rubric,
+            defects=defects,
             calendar=calendar,
         )
 

@@ -10,8 +10,9 @@ from typing import Any
 from toolkit.domain.codes import Category, Disposal, ManagementLevel, RouteAction
 from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
+from toolkit.packs.defects import DefectCatalogue
 from toolkit.packs.replies import Replies
-from toolkit.packs.rubrics import IntakeRubric
+from toolkit.packs.rubrics import FindingsRubric, IntakeRubric
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import CardScheme
 from toolkit.rules.deadlines import DeadlineRule
@@ -235,6 +236,8 @@ class Pack:
     replies: Replies
     rules: Rules
     intake_rubric: IntakeRubric
+    findings_rubric: FindingsRubric
+    defects: DefectCatalogue
     calendar: WorkCalendar = field(repr=False)
 
     @property

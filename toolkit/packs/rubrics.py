@@ -242,3 +242,13 @@ def _grades(raw: list[Mapping[str, Any]], fail: Fail) -> tuple[GradeBand, ...]:
             ("grades", len(bands) - 1, "min_share"), "the last grade must start at 0, so every score has one"
         )
     return tuple(bands)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsRubric:
+    """How a reviewer's findings on a dossier are scored (see docs/pack-format.md, section rubrics.yaml)."""
+
+
+def build_findings_rubric(doc: YamlDoc, fail: Fail) -> FindingsRubric:
+    """The findings rubric of ``doc`` (already schema-checked); cross-checks report through ``fail``."""
+    return FindingsRubric()
