@@ -110,7 +110,7 @@ def test_a_learner_receives_a_visitor_and_registers_the_item(server: Server, pag
     frames = _frames(page)
     open_app(page, server.url + INTAKE + "?lang=zh", t("intake.start.next", ZH))
     pg: Any = page.page
-    pg.get_by_placeholder(t("intake.start.name_hint", ZH)).fill("浏览器学员")
+    pg.get_by_placeholder(t("practice.name_hint", ZH)).fill("浏览器学员")
     _select(pg, t("intake.start.channel", ZH), Channel.VISIT.label(ZH), ".xf-start")
     pg.get_by_role("button", name=t("intake.start.next", ZH)).click()
     pg.locator(".xf-case-facts dd").first.wait_for(timeout=60_000)

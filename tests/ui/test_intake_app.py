@@ -20,7 +20,8 @@ from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.context import context_from_query
 from toolkit.ui.frame import Page
-from toolkit.ui.intake import IntakeApp, intake_app, learner_name
+from toolkit.ui.intake import IntakeApp, intake_app
+from toolkit.ui.practice import learner_name
 from toolkit.ui.registration import RegistrationForm
 
 
@@ -136,7 +137,7 @@ def test_a_name_is_needed_and_stored_as_given(
     app = make_app(pack, generator, db)
     app.next_button.click()
     assert app.attempt is None
-    assert t("intake.start.need_name", "zh") in text_of(app.page.widget)
+    assert t("practice.need_name", "zh") in text_of(app.page.widget)
     assert learner_name("  李四\u200b\n ") == "李四"
 
 
@@ -282,7 +283,7 @@ def test_after_submission_everything_is_locked_on_the_server(
         "intake.change-after-submit",
         "intake.conversation-after-submit",
     } <= kinds
-    assert t("intake.refused", "zh") in text_of(app.page.widget)
+    assert t("practice.refused", "zh") in text_of(app.page.widget)
 
 
 def test_forged_replies_are_refused_and_logged(pack: Pack, generator: CaseGenerator, db: str) -> None:
@@ -325,7 +326,7 @@ def test_history_lists_each_attempt_with_a_chart(pack: Pack, generator: CaseGene
     assert html_value.count("<tr>") == 1 + 3 and "<svg" in html_value
     other = make_app(pack, generator, db)
     start(other, name="王五", channel=Channel.LETTER)
-    assert t("intake.history.none", "zh") in other.history.value, "history is per learner"
+    assert t("practice.history.none", "zh") in other.history.value, "history is per learner"
 
 
 def test_the_lookup_fills_the_form(pack: Pack, generator: CaseGenerator, db: str) -> None:

@@ -15,14 +15,9 @@ kernel (``tests/ui/test_intake_app.py`` scans every widget's state for them).
 from __future__ import annotations
 
 import html
-import logging
-import os
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from functools import cache
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
@@ -30,50 +25,33 @@ import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 from toolkit.domain.codes import Channel, Level
 from toolkit.domain.conversation import Conversation
 from toolkit.domain.models import Case, Truth
-from toolkit.errors import StoreConfigError, XfkitError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.conversation import build_conversation
 from toolkit.generate.pick import new_seed, pick_case
 from toolkit.i18n import t
-from toolkit.packs import Pack, load_pack
+from toolkit.packs import Pack
 from toolkit.scoring.intake import ScoreReport, score_intake
-from toolkit.ui.charts import line_chart_svg
-from toolkit.ui.context import PageContext, page_context
+from toolkit.ui.context import PageContext
 from toolkit.ui.conversation import ConversationPanel
 from toolkit.ui.frame import Page
-from toolkit.ui.home import pack_setting
 from toolkit.ui.lookup import LookupPanel
 from toolkit.ui.material import case_header_html, material_view
+from toolkit.ui.practice import (
+    BEIJING,
+    StartPanel,
+    channel_cell,
+    history_html,
+    learner_name,
+    log_refusal,
+    practice_page,
+)
 from toolkit.ui.registration import RegistrationForm
 from toolkit.ui.score_view import report_html
 
 __all__ = ["APP", "IntakeApp", "intake_app", "learner_name"]
 
-log = logging.getLogger("xfkit.ui")
-
 APP = "intake"
-NAME_MAX = 20
-BEIJING = timezone(timedelta(hours=8))
 TALK = (Channel.VISIT, Channel.PHONE)
-
-
-@cache
-def _loaded(pack_ref: str) -> tuple[Pack, CaseGenerator]:
-    """The pack and its generator, once per kernel (loading validates the whole pack)."""
-    pack = load_pack(pack_ref)
-    return pack, CaseGenerator(pack)
-
-
-def learner_name(raw: object) -> str:
-    """A learner's name as stored: NFC, printable characters only, stripped; empty if nothing is left."""
-    text = unicodedata.normalize("NFC", str(raw or ""))
-    return "".join(ch for ch in text if ch.isprintable()).strip()
-
-
-def _store_url() -> str:
-    from toolkit.store import default_url
-
-    return default_url(Path(os.environ.get("XFKIT_DATA", "data")))
 
 
 @dataclass(slots=True)
@@ -108,36 +86,25 @@ class IntakeApp:
         lang = self.lang
         guard = page.messages.guard
 
-        self.name = widgets.Text(
-            description=t("intake.start.name", lang),
-            placeholder=t("intake.start.name_hint", lang),
-            style={"description_width": "6em"},
-        )
-        self.level = widgets.ToggleButtons(
-            options=[(lv.label(lang), lv.value) for lv in Level],
-            value=Level.EASY.value,
-            description=t("intake.start.level", lang),
-            style={"description_width": "6em"},
-        )
         self.channel = widgets.Dropdown(
             options=[(t("intake.start.any_channel", lang), ""), *((c.label(lang), c.value) for c in Channel)],
             value="",
             description=t("intake.start.channel", lang),
             style={"description_width": "6em"},
         )
-        self.next_button = widgets.Button(description=t("intake.start.next", lang), button_style="primary")
-        self.next_button.add_class("xf-primary")
-        self.next_button.on_click(guard(lambda _b: self.start()))
-        start = widgets.VBox(
-            children=(
-                widgets.HTML(value=f"<p>{html.escape(t('intake.start.intro', lang))}</p>"),
-                self.name,
-                self.level,
-                self.channel,
-                self.next_button,
-            )
+        self.start_panel = StartPanel(
+            page=page,
+            intro_key="intake.start.intro",
+            next_key="intake.start.next",
+            on_start=self.start,
+            extra=(self.channel,),
         )
-        start.add_class("xf-start")
+        # the start panel's controls, by the names the tests and the rest of this class use
+        self.name, self.level, self.next_button = (
+            self.start_panel.name,
+            self.start_panel.level,
+            self.start_panel.next_button,
+        )
 
         self.work = widgets.VBox(children=())
         self.work.add_class("xf-work")
@@ -147,20 +114,12 @@ class IntakeApp:
         self.report = widgets.HTML(value="")
         self.history = widgets.HTML(value="")
         self.history.add_class("xf-history")
-        page.body.children = (start, self.work, self.report, self.history)
+        page.body.children = (self.start_panel.widget, self.work, self.report, self.history)
 
     # -- actions -----------------------------------------------------------------------------------
-    def start(self) -> None:
-        """Begin a new attempt with a fresh seed at the chosen level and channel."""
+    def start(self, name: str, level: Level) -> None:
+        """Begin a new attempt for ``name`` with a fresh seed at ``level`` and the chosen channel."""
         lang = self.lang
-        name = learner_name(self.name.value)
-        if not name:
-            self.page.messages.error(t("intake.start.need_name", lang))
-            return
-        if len(name) > NAME_MAX:
-            self.page.messages.error(t("intake.start.name_too_long", lang, max=NAME_MAX))
-            return
-        level = Level.parse(self.level.value)
         channel = Channel.parse(self.channel.value) if self.channel.value else None
         seed = new_seed()
         case = pick_case(self.gen, seed, level, channel)
@@ -295,53 +254,19 @@ class IntakeApp:
         actor = self.attempt.learner if self.attempt is not None else learner_name(self.name.value) or "?"
         if self.attempt is not None:
             self.attempt.refusals.append(kind)
-        log.warning("refused %s from %s: %s", kind, actor, detail)
-        try:
-            self.store.log_event(f"intake.{kind}", actor, detail)
-        except XfkitError:
-            log.exception("could not log a refused action")
-        self.page.messages.error(t("intake.refused", self.lang))
+        log_refusal(self.store, self.page, APP, kind, actor, detail)
 
     def _show_history(self) -> None:
-        lang = self.lang
         name = self.attempt.learner if self.attempt is not None else learner_name(self.name.value)
         if not name:
             self.history.value = ""
             return
-        done = self.store.scored(app=APP, actor=name)
-        heading = f"<h2>{html.escape(t('intake.history.title', lang, name=name))}</h2>"
-        if not done:
-            self.history.value = heading + f"<p>{html.escape(t('intake.history.none', lang))}</p>"
-            return
-        rows = []
-        points = []
-        for n, item in enumerate(done, start=1):
-            sub, score = item.submission, item.score.payload
-            total, top = float(score.get("total", 0)), float(score.get("max", 0)) or 1.0
-            percent = 100 * total / top
-            points.append((str(n), percent))
-            when = sub.created_at.astimezone(BEIJING).strftime("%m-%d %H:%M")
-            rows.append(
-                f"<tr><td>{n}</td><td>{html.escape(when)}</td><td>{html.escape(sub.item_id)}</td>"
-                f"<td>{html.escape(_label(Channel, sub.payload.get('channel'), lang))}</td>"
-                f"<td>{html.escape(_label(Level, sub.payload.get('level'), lang))}</td>"
-                f'<td class="xf-num">{total:g} / {top:g}</td><td class="xf-num">{percent:.0f}%</td></tr>'
-            )
-        cols = "".join(
-            f"<th>{html.escape(t(f'intake.history.col.{c}', lang))}</th>"
-            for c in ("n", "time", "case", "channel", "level", "score", "percent")
-        )
-        chart = line_chart_svg(
-            points[-30:],
-            max_value=100.0,
-            title=t("intake.history.chart", lang),
-            empty_text=t("intake.history.none", lang),
-        )
-        self.history.value = (
-            heading
-            + f'<div class="xf-chart">{chart}</div>'
-            + f'<table class="xf-table"><thead><tr>{cols}</tr></thead>'
-            + f"<tbody>{''.join(reversed(rows))}</tbody></table>"
+        lang = self.lang
+        self.history.value = history_html(
+            self.store.scored(app=APP, actor=name),
+            name=name,
+            lang=lang,
+            extra=("practice.history.col.channel", lambda item: channel_cell(item, lang)),
         )
 
 
@@ -352,40 +277,11 @@ def _answer_dict(answer: Truth) -> dict[str, Any]:
     return data
 
 
-def _label(enum: Any, value: Any, lang: str) -> str:
-    try:
-        label: str = enum(value).label(lang)
-    except ValueError:
-        return str(value)
-    return label
-
-
 def intake_app(ctx: PageContext | None = None, *, store_url: str | None = None) -> Page:
-    """Build the intake simulator page.
-
-    The pack is loaded before the page context is read: in a preheated kernel that happens before any
-    request arrives, so the learner does not wait for it.
-    """
-    loaded: tuple[Pack, CaseGenerator] | None = None
-    failure: XfkitError | None = None
-    try:
-        loaded = _loaded(pack_setting())
-    except XfkitError as exc:
-        failure = exc
-    ctx = page_context() if ctx is None else ctx
-    page = Page(ctx=ctx, title_key="app.intake.title", subtitle=t("app.intake.summary", ctx.lang))
-    if loaded is None:
-        assert failure is not None
-        page.messages.guard(_raise, clear=False)(failure)
-        return page
-    page.set_pack(loaded[0])
-    url = store_url if store_url is not None else _store_url()
-    try:
-        IntakeApp(page, *loaded, store_url=url)
-    except (XfkitError, StoreConfigError) as exc:
-        page.messages.guard(_raise, clear=False)(exc)
-    return page
-
-
-def _raise(exc: BaseException) -> None:
-    raise exc
+    """Build the intake simulator page."""
+    return practice_page(
+        lambda page, pack, gen, url: IntakeApp(page, pack, gen, store_url=url),
+        code="intake",
+        ctx=ctx,
+        store=store_url,
+    )
