@@ -7,12 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from toolkit.cli import main
+from toolkit.domain.dossier import Dossier
 from toolkit.generate.batch import CHUNK
+from toolkit.packs import Pack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -358,4 +361,176 @@ def test_score_intake_help_in_a_fresh_process() -> None:
     result = xfkit("score", "intake", "--help")
     assert result.returncode == 0 and "intake-answer.schema.json" in result.stdout
     missing = xfkit("score", "intake", "--case", "x.jsonl")
+    assert missing.returncode == 2 and "required" in missing.stderr and "Traceback" not in missing.stderr
+
+
+# -- xfkit generate dossiers / xfkit score findings ---------------------------------------------------
+
+
+def test_generate_dossiers_lines_carry_the_answer_key(tmp_path: Path, pack: Pack) -> None:
+    out = tmp_path / "dossiers.jsonl"
+    args = ["generate", "dossiers", "--seed", "5", "--count", "6", "--defects", "2", "--out", str(out)]
+    assert main(args) == 0
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(lines) == 6 and [d["index"] for d in lines] == list(range(6))
+    for line in lines:
+        assert Dossier.from_dict(line).to_dict() == line
+        assert line["seed"] == 5 and line["pack"] == pack.ref
+        ids = {doc["id"] for doc in line["documents"]}
+        assert len(line["answer_key"]) == 2
+        for planted in line["answer_key"]:
+            assert {"defect", "document", "location"} <= set(planted)
+            assert planted["defect"] in pack.defects.types and planted["document"] in ids
+    again = tmp_path / "again.jsonl"
+    assert main([*args[:-1], str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    clean = tmp_path / "clean.jsonl"
+    assert main([*args[:7], "0", "--level", "easy", "--out", str(clean)]) == 0
+    for text in clean.read_text("utf-8").splitlines():
+        line = json.loads(text)
+        assert line["answer_key"] == [] and line["level"] == "easy"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--defects", "-1"], "defects must be between 0 and 20"),
+        (["--defects", "two"], "defects must be a whole number"),
+        ([], "required: --defects"),
+        (["--defects", "1", "--level", "mixed"], "invalid choice"),
+    ],
+)
+def test_generate_dossiers_bad_arguments_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
+    result = xfkit(
+        "generate", "dossiers", "--seed", "1", "--count", "2", *args, "--out", "d.jsonl", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def scored_dossier(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """A small dossier file (3 planted defects each) and its third dossier (as the JSON line reads)."""
+    dossiers = tmp_path / "dossiers.jsonl"
+    args = ["generate", "dossiers", "--seed", "7", "--count", "4", "--defects", "3", "--out", str(dossiers)]
+    assert main(args) == 0
+    return dossiers, json.loads(dossiers.read_text("utf-8").splitlines()[2])
+
+
+def _findings(dossiers: Path, dossier_id: object, findings: Path, *more: str) -> list[str]:
+    return [
+        "score",
+        "findings",
+        "--dossiers",
+        str(dossiers),
+        "--id",
+        str(dossier_id),
+        "--findings",
+        str(findings),
+        *more,
+    ]
+
+
+def _key_as_marks(dossier: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"document": p["document"], "defect": p["defect"], "note": "找到"} for p in dossier["answer_key"]]
+
+
+def test_score_findings_perfect_marks_as_json(
+    tmp_path: Path, scored_dossier: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    dossiers, dossier = scored_dossier
+    marks = _answer(tmp_path, _key_as_marks(dossier), "findings.json")
+    assert main(_findings(dossiers, dossier["id"], marks, "--json")) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert err == ""
+    assert report["total"] == report["max"] > 0
+    assert (report["hits"], report["misses"], report["false_alarms"], report["grade"]) == (
+        3,
+        0,
+        0,
+        "excellent",
+    )
+    assert report["dossier_id"] == dossier["id"] and report["pack"] == dossier["pack"]
+    for item in report["items"]:
+        assert item["kind"] == "hit" and item["points"] == item["max"]
+        assert item["rule"] and item["source"] and item["name"]
+    assert report["answer_key"] == dossier["answer_key"]
+
+
+def test_score_findings_table_shows_false_alarms_and_misses(
+    tmp_path: Path, scored_dossier: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    dossiers, dossier = scored_dossier
+    marks = _key_as_marks(dossier)[1:]
+    marks.append(dict(marks[0]))
+    assert main(_findings(dossiers, dossier["id"], _answer(tmp_path, marks, "findings.json"))) == 0
+    out = capsys.readouterr().out
+    assert "✗ false_alarm.1" in out and "重复标记" in out and "漏查" in out
+    assert "hits 2, misses 1, false alarms 1" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[{"document": ', "findings.json:1: not valid JSON"),
+        ('{"document": "d1"}', "findings.json: findings: must be a list, not an object"),
+        ('[{"document": "d1"}]', "findings.json: findings[0].defect: is missing"),
+        (
+            '[{"document": "d99", "defect": "x"}]',
+            "findings.json: findings[0].document: 'd99' is not a document",
+        ),
+        (
+            '[{"document": "d1", "defect": "no_such_defect"}]',
+            "'no_such_defect' is not a defect type of this pack",
+        ),
+    ],
+)
+def test_score_findings_bad_findings_exit_2(
+    tmp_path: Path,
+    scored_dossier: tuple[Path, dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    needle: str,
+) -> None:
+    dossiers, dossier = scored_dossier
+    findings = tmp_path / "findings.json"
+    findings.write_text(text, encoding="utf-8")
+    assert main(_findings(dossiers, dossier["id"], findings)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and needle in err and "Traceback" not in err
+    assert all(line.startswith("xfkit: ") for line in err.splitlines())
+
+
+def test_score_findings_bad_dossier_input_exits_2(
+    tmp_path: Path, scored_dossier: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    dossiers, dossier = scored_dossier
+    marks = _answer(tmp_path, _key_as_marks(dossier), "findings.json")
+    assert main(_findings(dossiers, "no-such-dossier", marks)) == 2
+    assert "dossiers.jsonl: no dossier with id 'no-such-dossier' (the file holds 4 dossier(s))" in (
+        capsys.readouterr().err
+    )
+    assert main(_findings(tmp_path / "nope.jsonl", dossier["id"], marks)) == 2
+    assert "nope.jsonl: no such file" in capsys.readouterr().err
+    keyless = tmp_path / "keyless.jsonl"
+    line = {k: v for k, v in dossier.items() if k != "answer_key"}
+    keyless.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(_findings(keyless, dossier["id"], marks)) == 2
+    assert "keyless.jsonl:1: answer_key: is missing" in capsys.readouterr().err
+    seedless = tmp_path / "seedless.jsonl"
+    line = {k: v for k, v in dossier.items() if k != "seed"}
+    seedless.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(_findings(seedless, dossier["id"], marks)) == 2
+    assert "seedless.jsonl:1: seed: is missing" in capsys.readouterr().err
+    assert main(_findings(dossiers, dossier["id"], tmp_path / "missing.json")) == 2
+    assert "missing.json: no such file" in capsys.readouterr().err
+
+
+def test_score_findings_help_in_a_fresh_process() -> None:
+    result = xfkit("score", "findings", "--help")
+    assert result.returncode == 0 and "findings.schema.json" in result.stdout
+    missing = xfkit("score", "findings", "--dossiers", "x.jsonl")
     assert missing.returncode == 2 and "required" in missing.stderr and "Traceback" not in missing.stderr

@@ -22,6 +22,7 @@ from toolkit.errors import PackInvalid, XfkitError
 from toolkit.fileio import atomic_output
 
 if TYPE_CHECKING:
+    from toolkit.scoring.findings import FindingsReport
     from toolkit.scoring.intake import ScoreReport
 
 T = TypeVar("T")
@@ -56,6 +57,7 @@ def _whole(name: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
 _seed = _whole("seed", 0)
 _count = _whole("count", 1, 10_000_000)
 _workers = _whole("workers", 1, 64)
+_defects = _whole("defects", 0, 20)
 
 
 def _date(text: str) -> date:
@@ -74,8 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples:\n"
         "  xfkit generate cases --pack default --seed 7 --count 20 --level easy --out cases.jsonl\n"
         "  xfkit generate ledger --pack default --seed 7 --count 500 --out ledger.xlsx\n"
+        "  xfkit generate dossiers --pack default --seed 7 --count 20 --defects 3 --out dossiers.jsonl\n"
         "  xfkit validate scenarios/default\n"
-        "  xfkit score intake --case cases.jsonl --id default-7-000003 --answer answer.json --json",
+        "  xfkit score intake --case cases.jsonl --id default-7-000003 --answer answer.json --json\n"
+        "  xfkit score findings --dossiers dossiers.jsonl --id ID --findings findings.json --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xfkit {__version__}")
@@ -135,6 +139,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, help="output file: .csv (UTF-8 with BOM), .xlsx or .jsonl"
     )
     ledger.set_defaults(run=cmd_generate_ledger)
+
+    dossiers = gen_sub.add_parser(
+        "dossiers",
+        help="case dossiers (案卷) for fault finding as JSON lines (one per line, with its answer key)",
+        description="Generate dossiers with planted defects from the pack's defect catalogue. Each line is "
+        "a dossier: its documents and an answer_key list of {defect, document, location, shows_in, note} "
+        "(empty for a clean dossier, --defects 0); the same pack version and seed give the same output.",
+    )
+    common(dossiers)
+    dossiers.add_argument(
+        "--defects",
+        type=_defects,
+        required=True,
+        help="defects planted in each dossier, 0–20 (0: clean dossiers)",
+    )
+    dossiers.add_argument(
+        "--level",
+        choices=["easy", "medium", "hard"],
+        default=None,
+        help="difficulty (default: levels rotate easy, medium, hard by index)",
+    )
+    dossiers.add_argument(
+        "--out", type=Path, required=True, help="output file (.jsonl), or - for standard output"
+    )
+    dossiers.set_defaults(run=cmd_generate_dossiers)
 
     val = sub.add_parser(
         "validate",
@@ -203,6 +232,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     intake.add_argument("--json", action="store_true", help="print the report as JSON")
     intake.set_defaults(run=cmd_score_intake)
+    findings = score_sub.add_parser(
+        "findings",
+        help="score a reviewer's findings (互找茬) against a dossier of a JSONL file",
+        description="Score fault-finding marks. The findings are a JSON list of {document, defect, note} "
+        "(toolkit/schemas/findings.schema.json); the dossier is the line with --id in a file written by "
+        "'xfkit generate dossiers'. A hit earns the defect type's severity (defects.yaml); false alarms "
+        "and clean dossiers are priced by the findings section of rubrics.yaml. "
+        "Unusable input exits with status 2 and one line per problem.",
+    )
+    findings.add_argument(
+        "--dossiers", type=Path, required=True, metavar="DOSSIERS.jsonl", help="generated dossiers"
+    )
+    findings.add_argument("--id", required=True, metavar="DOSSIER_ID", help="the id of the dossier reviewed")
+    findings.add_argument(
+        "--findings", type=Path, required=True, metavar="FINDINGS.json", help="the reviewer's marks"
+    )
+    findings.add_argument(
+        "--pack",
+        default=None,
+        help="pack name or folder (default: the pack named in the dossier; a different version is warned of)",
+    )
+    findings.add_argument("--json", action="store_true", help="print the report as JSON")
+    findings.set_defaults(run=cmd_score_findings)
 
     demo = sub.add_parser(
         "demo",
@@ -242,6 +294,27 @@ def cmd_generate_ledger(args: argparse.Namespace) -> int:
     items = ledger_items(CaseGenerator(pack), args.seed, args.count, args.as_of)
     n = write_ledger(_progress(items, args.count, "ledger", args.no_progress), pack, args.out)
     print(f"wrote {n} ledger items to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_generate_dossiers(args: argparse.Namespace) -> int:
+    import orjson
+
+    from toolkit.generate.cases import CaseGenerator
+    from toolkit.generate.dossiers import dossiers
+    from toolkit.packs import load_pack
+
+    level = None if args.level is None else Level(args.level)
+
+    def write(fh: BinaryIO) -> None:
+        items = dossiers(
+            CaseGenerator(load_pack(args.pack)), args.seed, args.count, defects=args.defects, level=level
+        )
+        quiet = args.no_progress or str(args.out) == "-"
+        for dossier in _progress(items, args.count, "dossiers", quiet):
+            fh.write(orjson.dumps(dossier.to_dict(), option=orjson.OPT_APPEND_NEWLINE))
+
+    _write_atomically(args.out, ".jsonl", write)
     return 0
 
 
@@ -300,7 +373,7 @@ def cmd_score_intake(args: argparse.Namespace) -> int:
     from toolkit.packs import load_pack
     from toolkit.scoring.intake import AnswerKey, parse_answer, score_intake
 
-    line_no, line = _find_case(args.case, args.id)
+    line_no, line = _find_item(args.case, args.id, "case")
     where = f"{args.case}:{line_no}"
     ref, seed = line.get("pack"), line.get("seed")
     if not isinstance(ref, str) or "@" not in ref:
@@ -332,8 +405,55 @@ def cmd_score_intake(args: argparse.Namespace) -> int:
     return 0
 
 
-def _find_case(path: Path, case_id: str) -> tuple[int, dict[str, Any]]:
-    """The 1-based line number and the object of the case ``case_id`` in the JSON Lines file ``path``."""
+def cmd_score_findings(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit.domain.dossier import Dossier
+    from toolkit.errors import AnswerInvalid
+    from toolkit.packs import load_pack
+    from toolkit.scoring.findings import parse_findings, score_findings
+
+    line_no, line = _find_item(args.dossiers, args.id, "dossier")
+    where = f"{args.dossiers}:{line_no}"
+    ref = line.get("pack")
+    if not isinstance(ref, str) or "@" not in ref:
+        raise _Unusable([f"{where}: pack: expected name@version, got {ref!r}"])
+    if "answer_key" not in line:
+        raise _Unusable(
+            [f"{where}: answer_key: is missing (dossiers from 'xfkit generate dossiers' carry it)"]
+        )
+    try:
+        dossier = Dossier.from_dict(line)
+    except KeyError as exc:
+        raise _Unusable([f"{where}: {exc.args[0]}: is missing"]) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise _Unusable([f"{where}: not a generated dossier ({exc})"]) from None
+    data = _read_json(args.findings)
+    pack = load_pack(args.pack or ref.partition("@")[0])
+    if pack.ref != ref:
+        print(
+            f"xfkit: warning: dossier {args.id} was made with {ref}; scoring with {pack.ref}", file=sys.stderr
+        )
+    try:
+        marks = parse_findings(data, dossier, pack)
+    except AnswerInvalid as exc:
+        raise _Unusable([f"{args.findings}: {p}" for p in exc.problems]) from None
+    try:
+        report = score_findings(dossier, marks, pack)
+    except ValueError as exc:  # the answer key names defect types this pack does not have
+        raise _Unusable([f"{where}: answer_key: {exc}"]) from None
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(_findings_table(report))
+    return 0
+
+
+def _find_item(path: Path, item_id: str, what: str) -> tuple[int, dict[str, Any]]:
+    """The 1-based line number and the object with id ``item_id`` in the JSON Lines file ``path``.
+
+    ``what`` names the kind of item in messages ("case", "dossier").
+    """
     import json
 
     count = 0
@@ -349,9 +469,9 @@ def _find_case(path: Path, case_id: str) -> tuple[int, dict[str, Any]]:
                         [f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})"]
                     ) from None
                 if not isinstance(data, dict) or "id" not in data:
-                    raise _Unusable([f"{path}:{n}: not a generated case (a JSON object with an id)"])
+                    raise _Unusable([f"{path}:{n}: not a generated {what} (a JSON object with an id)"])
                 count += 1
-                if data["id"] == case_id:
+                if data["id"] == item_id:
                     return n, data
     except FileNotFoundError:
         raise _Unusable([f"{path}: no such file"]) from None
@@ -359,7 +479,7 @@ def _find_case(path: Path, case_id: str) -> tuple[int, dict[str, Any]]:
         raise _Unusable([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except IsADirectoryError:
         raise _Unusable([f"{path}: is a folder, not a file"]) from None
-    raise _Unusable([f"{path}: no case with id {case_id!r} (the file holds {count} case(s))"])
+    raise _Unusable([f"{path}: no {what} with id {item_id!r} (the file holds {count} {what}(s))"])
 
 
 def _read_json(path: Path) -> Any:
@@ -404,6 +524,27 @@ def _report_table(report: ScoreReport) -> str:
     lines.append(
         f"total {report.total:g} / {report.max:g} ({report.percent:g}%), "
         f"grade {report.grade_label('zh')} ({report.grade})"
+    )
+    return "\n".join(lines)
+
+
+def _findings_table(report: FindingsReport) -> str:
+    """A findings report as plain text: one row per item, the reason (and explanation) under it."""
+    lines = [f"{report.dossier_id}  ({report.pack}, seed {report.seed})", ""]
+    lines.append(f"{'item':<36} {'points':>13}  mark")
+    for item in report.items:
+        mark = "✓" if item.kind.value in ("hit", "clean") else "✗"
+        top = f"{item.max:<4g}" if item.max else "    "
+        marked = f"#{item.mark_no} {item.mark.document}" if item.mark and item.mark_no else "—"
+        lines.append(f"{mark} {item.field:<34} {item.points:>6g} / {top}  {marked}")
+        lines.append(f"    {item.reason}({item.source})" if item.source else f"    {item.reason}")
+        if item.explanation:
+            lines.append(f"    说明：{item.explanation}")
+    lines.append("")
+    lines.append(
+        f"total {report.total:g} / {report.max:g} ({report.percent:g}%), "
+        f"grade {report.grade_label('zh')} ({report.grade}); "
+        f"hits {report.hits}, misses {report.misses}, false alarms {report.false_alarms}"
     )
     return "\n".join(lines)
 

@@ -1,10 +1,12 @@
-"""The pack's ``rubrics.yaml``: points per field and partial-credit rules for scoring intake answers.
-Read by :func:`build_intake_rubric`; used by :mod:`toolkit.scoring.intake`.
+"""The pack's ``rubrics.yaml``: how answers are scored.
+Read by :func:`build_intake_rubric` (used by :mod:`toolkit.scoring.intake`) and
+:func:`build_findings_rubric` (used by :mod:`toolkit.scoring.findings`).
 
-The file holds one top-level section per kind of scoring (``intake`` now; later rubrics such as audit or
-fault finding get keys of their own) and the shared ``grades`` bands. The intake section gives, for every
-field of the registration form, its points, the rule that decides it (text and source), and for the
-fields scored in parts the share of each part.
+The file holds one top-level section per kind of scoring (``intake``, ``findings``; an audit rubric will
+get a key of its own) and the shared ``grades`` bands. The intake section gives, for every field of the
+registration form, its points, the rule that decides it (text and source), and for the fields scored in
+parts the share of each part. The findings section gives what a false alarm costs and what a clean
+dossier is worth, each with its rule; planted defects are priced by the defect catalogue.
 """
 
 from __future__ import annotations
@@ -125,10 +127,7 @@ class IntakeRubric:
 
     def grade(self, share: float) -> GradeBand:
         """The band a score of ``share`` (0–1 of the maximum) falls in."""
-        for band in self.grades:
-            if share + _TOLERANCE >= band.min_share:
-                return band
-        return self.grades[-1]
+        return _band(self.grades, share)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -218,6 +217,14 @@ def _field(name: str, raw: Mapping[str, Any], at: PathKey, fail: Fail) -> FieldR
     )
 
 
+def _band(grades: tuple[GradeBand, ...], share: float) -> GradeBand:
+    """The first of ``grades`` (highest first) whose ``min_share`` ``share`` reaches; else the last."""
+    for band in grades:
+        if share + _TOLERANCE >= band.min_share:
+            return band
+    return grades[-1]
+
+
 def _grades(raw: list[Mapping[str, Any]], fail: Fail) -> tuple[GradeBand, ...]:
     """Grade bands, checked to run from the highest share down to 0 with unique codes."""
     bands: list[GradeBand] = []
@@ -246,9 +253,66 @@ def _grades(raw: list[Mapping[str, Any]], fail: Fail) -> tuple[GradeBand, ...]:
 
 @dataclass(frozen=True, slots=True)
 class FindingsRubric:
-    """How a reviewer's findings on a dossier are scored (see docs/pack-format.md, section rubrics.yaml)."""
+    """How a reviewer's findings on a dossier are scored (see docs/pack-format.md, section rubrics.yaml).
+
+    A planted defect earns its severity from the defect catalogue (``defects.yaml``) when it is hit;
+    this rubric prices what the catalogue cannot.
+
+    Parameters
+    ----------
+    false_alarm
+        Points lost per false alarm: a mark that matches no planted defect, a mark of a planted defect
+        in a document where it does not show, or a second mark of a defect already hit.
+    false_alarm_rule
+        The rule quoted for a false alarm.
+    clean_points
+        What a clean dossier (no planted defect) is worth: all of it for a reviewer who marks nothing.
+    clean_rule
+        The rule quoted for a clean dossier.
+    grades
+        The shared grade bands of the file, highest first; the last starts at 0.
+    """
+
+    false_alarm: float
+    false_alarm_rule: RuleRef
+    clean_points: float
+    clean_rule: RuleRef
+    grades: tuple[GradeBand, ...]
+
+    def grade(self, share: float) -> GradeBand:
+        """The band a score of ``share`` (0–1 of the maximum) falls in."""
+        return _band(self.grades, share)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "false_alarm": self.false_alarm,
+            "false_alarm_rule": self.false_alarm_rule.to_dict(),
+            "clean_points": self.clean_points,
+            "clean_rule": self.clean_rule.to_dict(),
+            "grades": [g.to_dict() for g in self.grades],
+        }
 
 
 def build_findings_rubric(doc: YamlDoc, fail: Fail) -> FindingsRubric:
-    """The findings rubric of ``doc`` (already schema-checked); cross-checks report through ``fail``."""
-    return FindingsRubric()
+    """The findings rubric of ``doc`` (already schema-checked); cross-checks report through ``fail``.
+
+    The grade bands are checked once, by :func:`build_intake_rubric`; here they are only read.
+    """
+    data = doc.data
+    findings = data["findings"]
+    if findings["clean_points"] <= 0:
+        fail(
+            ("findings", "clean_points"),
+            "a clean dossier must be worth more than 0 points, or it has no share to grade",
+        )
+    return FindingsRubric(
+        false_alarm=float(findings["false_alarm"]),
+        false_alarm_rule=_rule(findings["false_alarm_rule"]),
+        clean_points=float(findings["clean_points"]),
+        clean_rule=_rule(findings["clean_rule"]),
+        grades=_grades(data["grades"], _ignore),
+    )
+
+
+def _ignore(path: PathKey, message: str) -> None:
+    """A ``fail`` that drops the problem (for checks another builder already reports)."""
