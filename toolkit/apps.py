@@ -45,7 +45,6 @@ APPS: tuple[AppInfo, ...] = (
         "app.faults.title",
         "app.faults.summary",
         "app.faults.audience",
-        available=False,
     ),
     AppInfo(
         "audit", "audit.ipynb", "app.audit.title", "app.audit.summary", "app.audit.audience", available=False

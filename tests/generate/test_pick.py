@@ -7,7 +7,7 @@ import pytest
 from toolkit.domain.codes import Channel, Level
 from toolkit.errors import GenerationError
 from toolkit.generate.cases import CaseGenerator
-from toolkit.generate.pick import MAX_TRIES, SEED_LIMIT, new_seed, pick_case
+from toolkit.generate.pick import DEFECT_COUNTS, MAX_TRIES, SEED_LIMIT, new_seed, pick_case, pick_dossier
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -36,3 +36,15 @@ def test_a_channel_the_mix_never_makes_is_a_clear_error(
     with pytest.raises(GenerationError, match="channel weights"):
         pick_case(generator, 1, Level.EASY, Channel.PHONE)
     assert MAX_TRIES > 0
+
+
+@pytest.mark.parametrize("level", list(Level))
+def test_practice_dossiers_have_a_defect_count_of_their_level(generator: CaseGenerator, level: Level) -> None:
+    counts = set()
+    for seed in range(12):
+        dossier = pick_dossier(generator, seed, level)
+        assert dossier.level is level
+        assert len(dossier.answer_key) in DEFECT_COUNTS[level]
+        assert pick_dossier(generator, seed, level) == dossier, "reproducible from the seed"
+        counts.add(len(dossier.answer_key))
+    assert len(counts) > 1, "the count varies, so the reviewer cannot count on it"

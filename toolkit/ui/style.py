@@ -216,6 +216,26 @@ CSS = f"""
   padding: 2px 14px;
 }}
 .xf-chart svg {{ max-width: 100%; height: auto; }}
+.xf-col-wide {{ flex: 2 1 640px; }}
+.xf-dossier .xf-dossier-doc {{ padding: 8px 4px; }}
+.xf-doc-body p {{ margin: 0 0 8px; text-indent: 2em; }}
+.xf-doc-date {{ text-align: right; margin-top: 6px; }}
+.xf-answer-key li {{ margin: 6px 0; }}
+.xf-score-table tbody th {{ white-space: nowrap; }}
+.xf-marking {{
+  border: 1px solid var(--xf-line);
+  border-radius: 8px;
+  padding: 8px 14px;
+  background: var(--xf-paper);
+}}
+.xf-page .xf-dossier > .lm-TabBar .lm-TabBar-content {{ flex-wrap: wrap; }}
+.xf-page .xf-dossier > .lm-TabBar {{ min-height: auto; overflow: visible; }}
+.xf-page .xf-dossier > .lm-TabBar .lm-TabBar-tab {{
+  font-size: 16px;
+  min-width: 4em;
+  max-width: none;
+  flex: 0 0 auto;
+}}
 @media (max-width: 720px) {{
   .xf-page {{ font-size: 17px; }}
 }}
