@@ -146,7 +146,9 @@ def test_perfect_findings_score_the_maximum(fpack: Pack) -> None:
 
 def test_reasons_say_where_the_defect_is(fpack: Pack) -> None:
     items = score_findings(_dossier(), [], fpack).items
-    assert "第4份《反馈记录》“收件日期”栏" in items[0].reason and "办结后第20个工作日才反馈" in items[0].reason
+    assert (
+        "第4份《反馈记录》“收件日期”栏" in items[0].reason and "办结后第20个工作日才反馈" in items[0].reason
+    )
     assert "第2份《拟办意见》第2段" in items[1].reason
     assert items[2].reason.startswith("漏查：第2份《拟办意见》的“分办错误”")
 
@@ -464,3 +466,15 @@ def test_generated_dossiers_key_as_findings_scores_the_maximum(
         assert none.misses == defects and none.total == (0 if defects else none.max)
         again = Dossier.from_dict(json.loads(json.dumps(dossier.to_dict(), ensure_ascii=False)))
         assert score_findings(again, _perfect(again.answer_key), pack) == perfect
+
+
+def test_hit_rates_add_up_the_stored_reports() -> None:
+    from toolkit.scoring.findings import hit_rates
+
+    reports = [
+        {"by_defect": {"a": {"hits": 1, "planted": 1}, "b": {"hits": 0, "planted": 1}}},
+        {"by_defect": {"a": {"hits": 0, "planted": 1}}},
+        {"by_defect": {}},
+        {},
+    ]
+    assert hit_rates(reports) == {"a": (1, 2), "b": (0, 1)}

@@ -190,3 +190,24 @@ def test_the_page_builds_and_reports_a_broken_store(
     broken = faults_app(ctx, store_url="nosuchdb://x")
     text = text_of(broken.widget)
     assert "Traceback" not in text and t("faults.start.next", "en") not in text
+
+
+def test_the_trainer_desk_shows_how_often_each_fault_is_found(
+    pack: Pack, generator: CaseGenerator, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.ui.trainer import _overview_html
+
+    ctx = context_from_query("lang=zh", secret=None, default="zh")
+    monkeypatch.setenv("XFKIT_DB", db)
+    assert t("trainer.no_reviews", "zh") in _overview_html(ctx)
+    app = make_app(pack, generator, db)
+    dossier = start_with_defects(app)
+    found, *missed = dossier.answer_key
+    assert mark(app, found.document, found.defect)
+    app.submit_button.click()
+    page = _overview_html(ctx)
+    assert pack.defects.types[found.defect].name in page and "100%" in page
+    for planted in missed:
+        assert pack.defects.types[planted.defect].name in page
+    if missed:
+        assert "0%" in page

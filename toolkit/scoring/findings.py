@@ -23,7 +23,7 @@ given the dossier and the pack, checks the document ids and defect codes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -549,3 +549,13 @@ def _path(parts: Sequence[Any]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+def hit_rates(reports: Iterable[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Per defect type, hits and times planted, summed over stored report dicts (their ``by_defect``)."""
+    totals: dict[str, tuple[int, int]] = {}
+    for report in reports:
+        for code, counts in (report.get("by_defect") or {}).items():
+            hits, planted = totals.get(code, (0, 0))
+            totals[code] = (hits + int(counts["hits"]), planted + int(counts["planted"]))
+    return totals

@@ -38,6 +38,7 @@ def _overview_html(ctx: PageContext) -> str:
     with Store.open(url) as store:
         submissions = store.submissions()
         events = store.events()
+        scored = store.scored(app="faults")
     rows = "".join(
         f"<tr><td>{html.escape(e.created_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S'))}</td>"
         f"<td>{html.escape(e.kind)}</td><td>{html.escape(e.actor)}</td></tr>"
@@ -57,7 +58,32 @@ def _overview_html(ctx: PageContext) -> str:
         f"<dt>{html.escape(t('trainer.submissions', lang))}</dt><dd>{len(submissions)}</dd>"
         f"<dt>{html.escape(t('trainer.events', lang))}</dt><dd>{len(events)}</dd></dl>"
         f"<h3>{html.escape(t('trainer.recent', lang))}</h3>{table}"
+        + _hit_rates_html([s.score.payload for s in scored], lang)
     )
+
+
+def _hit_rates_html(reports: list[dict[str, object]], lang: str) -> str:
+    """Item analysis of the fault-finding exercise: how often each planted defect type was found."""
+    from toolkit.scoring.findings import hit_rates
+    from toolkit.ui.practice import loaded_pack
+
+    rates = hit_rates(reports)
+    heading = f"<h3>{html.escape(t('trainer.hit_rates', lang))}</h3>"
+    if not rates:
+        return heading + f"<p>{html.escape(t('trainer.no_reviews', lang))}</p>"
+    types = loaded_pack(pack_setting())[0].defects.types
+    rows = "".join(
+        f"<tr><td>{html.escape(types[code].name if code in types else code)}</td>"
+        f'<td class="xf-num">{planted}</td><td class="xf-num">{hits}</td>'
+        f'<td class="xf-num">{100 * hits / planted:.0f}%</td></tr>'
+        for code, (hits, planted) in sorted(rates.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))
+        if planted
+    )
+    cols = "".join(
+        f"<th>{html.escape(t(f'trainer.rates.{c}', lang))}</th>"
+        for c in ("defect", "planted", "hits", "rate")
+    )
+    return heading + f'<table class="xf-table"><thead><tr>{cols}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _fill(page: Page) -> None:
