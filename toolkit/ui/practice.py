@@ -208,6 +208,7 @@ def practice_page(
     The pack is loaded before the request's context is read: in a preheated kernel that happens before
     any request arrives, so the learner does not wait for it. A broken pack or store becomes a message.
     """
+    import toolkit.store  # noqa: F401 - imported before the request arrives: SQLAlchemy takes a while
     from toolkit.ui.context import page_context
     from toolkit.ui.home import pack_setting
 
