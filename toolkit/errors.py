@@ -13,6 +13,7 @@ these into one-line messages instead of tracebacks::
     ├── RuleError                  a deadline or card rule cannot be applied to the item given
     ├── GenerationError            the generator cannot satisfy a request (bad level, count ...)
     ├── AnswerInvalid              a learner's answer is malformed: carries one problem per field
+    ├── LedgerInvalid              a ledger file cannot be imported: carries every LedgerProblem (row, column)
     ├── AccessDenied               the page or action needs a role (trainer) the visitor does not have
     └── StoreError                 the submission store cannot do what was asked
         ├── StoreConfigError       bad database URL, unreachable server, unwritable folder, missing driver
@@ -23,6 +24,8 @@ these into one-line messages instead of tracebacks::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 
 class XfkitError(Exception):
@@ -85,6 +88,51 @@ class AnswerInvalid(XfkitError):
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"the answer has {len(self.problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProblem:
+    """One problem in a ledger file.
+
+    ``row`` is the row number a person sees in a spreadsheet (the header is row 1 unless title rows come
+    before it; for JSON lines the line number), ``None`` for the file as a whole; ``column`` is the
+    column's header as the file writes it ("" when the problem is not about one column).
+    """
+
+    row: int | None
+    column: str
+    message: str
+
+    def describe(self, file: str) -> str:
+        """``file:row N: column: message`` (the parts that apply)."""
+        where = file if self.row is None else f"{file}:row {self.row}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class LedgerInvalid(XfkitError):
+    """Every problem found in a ledger file. Nothing of the file was imported."""
+
+    #: problems listed by ``str()``; the rest are counted
+    SHOWN = 50
+
+    def __init__(self, file: str, problems: Sequence[LedgerProblem]) -> None:
+        self.file = file
+        self.problems = list(problems)
+        super().__init__(file, self.problems)
+
+    def lines(self) -> list[str]:
+        """Every problem as ``file:row N: column: message``."""
+        return [p.describe(self.file) for p in self.problems]
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{self.file}: {n} problem{'s' if n != 1 else ''}; nothing was imported:"
+        shown = [f"  {p.describe(self.file)}" for p in self.problems[: self.SHOWN]]
+        more = [f"  … and {n - self.SHOWN} more"] if n > self.SHOWN else []
+        return "\n".join([head, *shown, *more])
 
 
 class StoreError(XfkitError):

@@ -1,3 +1,3 @@
-"""Ledger (台账) files: export now; import and validation build on the same column map."""
+"""Ledger (台账) files: import with validation, export, and the views the dashboard shows."""
 
 from __future__ import annotations
