@@ -19,6 +19,7 @@ def test_pure_packages_import_no_ui_or_database() -> None:
         "import toolkit.generate.conversation, toolkit.generate.lookup, toolkit.generate.pick\n"
         "import toolkit.domain.conversation, toolkit.scoring.intake\n"
         "import toolkit.domain.dossier, toolkit.scoring.findings, toolkit.generate.dossiers\n"
+        "import toolkit.rules.ledger_cards\n"
         f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dossiers.set_defaults(run=cmd_generate_dossiers)
 
+    _ledger_parser(sub)
+
     val = sub.add_parser(
         "validate",
         help="check a pack folder and print every problem",
@@ -266,6 +268,218 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=_seed, default=DEMO_SEED, help=f"seed (default: {DEMO_SEED})")
     demo.set_defaults(run=cmd_demo)
     return parser
+
+
+# -- xfkit ledger ---------------------------------------------------------------------------------
+
+
+def _ledger_parser(sub: Any) -> None:
+    """The ``ledger`` command group; each sub-command is one ``ledger_sub.add_parser`` below."""
+    ledger = sub.add_parser("ledger", help="check and summarise ledger (台账) files")
+    ledger_sub = ledger.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+
+    def group_help(_args: argparse.Namespace) -> int:
+        ledger.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    ledger.set_defaults(run=group_help)
+
+    imp = ledger_sub.add_parser(
+        "import",
+        help="check a ledger file (.csv, .xlsx, .jsonl) and summarise it",
+        description="Read a ledger the way the dashboard does: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 "
+        "(detected), Excel .xlsx, or the JSON lines of 'xfkit generate ledger'. Prints the rows per status "
+        "and per handling unit, or every problem as FILE:row N: column: message and exits with status 2 "
+        "(nothing is imported from a file with problems).",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="the ledger file")
+    imp.add_argument("--pack", default="default", help="pack name or folder (default: default)")
+    imp.add_argument("--json", action="store_true", help="print the summary (or the problems) as JSON")
+    imp.set_defaults(run=cmd_ledger_import)
+
+    cards = ledger_sub.add_parser(
+        "cards",
+        help="deadline cards (红橙黄牌督办) of a ledger on a given day: counts per colour and unit",
+        description="Give every open item of a ledger its supervision card for the day --today, under the "
+        "pack's card scheme (three: red overdue, orange at most half a month left, yellow at most a month "
+        "left; four: red, yellow, blue, green), and print the counts per colour and per handling unit. "
+        "Remaining time for the cards is counted in calendar days; working days left are counted for "
+        "items on working-day limits, with Chinese public holidays and make-up working days (调休), and "
+        "are reported as unknown for due dates in years without holiday data. Closed and filed items "
+        "carry no card. A ledger with problems is not used: they are listed and the exit status is 2.",
+    )
+    cards.add_argument("ledger", type=Path, metavar="LEDGER", help="the ledger file (.csv, .xlsx, .jsonl)")
+    cards.add_argument(
+        "--today", type=_date, required=True, metavar="YYYY-MM-DD", help="the day the cards are for"
+    )
+    cards.add_argument(
+        "--scheme",
+        default="three",
+        metavar="SCHEME",
+        help="the pack's card scheme: three or four in the default pack (default: three)",
+    )
+    cards.add_argument("--pack", default="default", help="pack name or folder (default: default)")
+    cards.add_argument("--json", action="store_true", help="print the counts as JSON")
+    cards.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="also write every item with its card, days left, working days left and days overdue "
+        "(.xlsx or .csv)",
+    )
+    cards.set_defaults(run=cmd_ledger_cards)
+
+
+def cmd_ledger_import(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit.domain.codes import ItemStatus
+    from toolkit.errors import LedgerInvalid
+    from toolkit.ledger.importer import read_ledger
+    from toolkit.packs import load_pack
+
+    pack = load_pack(args.pack)
+    try:
+        frame = read_ledger(args.file, pack)
+    except LedgerInvalid as exc:
+        if args.json:
+            problems = [p.to_dict() for p in exc.problems]
+            print(json.dumps({"file": str(args.file), "ok": False, "problems": problems}, ensure_ascii=False))
+            return EXIT_USAGE
+        n = len(exc.problems)
+        raise _Unusable([*exc.lines(), f"{args.file}: {n} problem(s); nothing was imported"]) from None
+    statuses = frame["status"].value_counts()
+    units = frame["handler_unit"].value_counts()
+    notes: list[str] = frame.attrs.get("notes", [])
+    if args.json:
+        summary = {
+            "file": str(args.file),
+            "ok": True,
+            "pack": pack.ref,
+            "rows": len(frame),
+            "status": {s.value: int(statuses.get(s.value, 0)) for s in ItemStatus},
+            "units": {str(u): int(c) for u, c in units.items()},
+            "notes": notes,
+        }
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return 0
+    j = pack.jurisdiction
+    lines = [f"{args.file}: {len(frame)} rows, no problems (pack {pack.ref})", "", "by status:"]
+    lines += [f"  {s.zh:<6} {s.value:<10} {int(statuses.get(s.value, 0)):>9}" for s in ItemStatus]
+    lines += ["", f"by handling unit ({len(units)}):"]
+    for unit, count in units.items():
+        name = j.name(str(unit)) if j.has(str(unit)) else str(unit)
+        lines.append(f"  {name}  {unit}  {int(count)}")
+    if notes:
+        lines += ["", "notes:", *(f"  {note}" for note in notes)]
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_ledger_cards(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit.domain.codes import CardColor
+    from toolkit.errors import LedgerInvalid, PackError
+    from toolkit.ledger.importer import read_ledger
+    from toolkit.packs import load_pack
+    from toolkit.rules.ledger_cards import card_counts, ledger_cards, unknown_workdays
+
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx"):
+        raise _Unusable([f"--out: {args.out}: cards are written as .xlsx or .csv"])
+    pack = load_pack(args.pack)
+    try:
+        scheme = pack.rules.card_scheme(args.scheme)
+    except PackError as exc:
+        raise _Unusable([f"--scheme: {exc}"]) from None
+    try:
+        frame = read_ledger(args.ledger, pack)
+    except LedgerInvalid as exc:
+        n = len(exc.problems)
+        raise _Unusable([*exc.lines(), f"{args.ledger}: {n} problem(s); no cards were given"]) from None
+    cards = ledger_cards(frame, as_of=args.today, scheme=scheme, pack=pack)
+    counts, per_unit = card_counts(cards, frame, scheme)
+    unknown = unknown_workdays(cards)
+    note = (
+        f"note: {unknown} open item(s) on working-day limits are due in a year without holiday data, so "
+        "their working days left are unknown (left empty in --out); their cards, counted in calendar "
+        "days, are given (add the year's published schedule to the pack's rules.yaml calendar_years)"
+    )
+    j = pack.jurisdiction
+
+    def unit_name(code: str) -> str:
+        return j.name(code) if j.has(code) else code
+
+    if args.json:
+        summary = {
+            "as_of": args.today.isoformat(),
+            "scheme": scheme.code,
+            "counts": counts,
+            "units": {
+                str(unit): {"name": unit_name(str(unit)), **{c: int(n) for c, n in row.items()}}
+                for unit, row in per_unit.iterrows()
+            },
+            "unknown_workdays": unknown,
+        }
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        if unknown:
+            print(f"xfkit: {note}", file=sys.stderr)
+    else:
+        colours = list(counts)
+        ranked = per_unit.sort_values(colours, ascending=False, kind="stable") if colours else per_unit
+        title = (
+            f"{args.ledger} · {args.today.isoformat()} · {scheme.label('zh')} ({scheme.code}) · {pack.ref}"
+        )
+        opened = int(cards["is_open"].sum())
+        print(
+            _cards_table(
+                [title, f"{len(frame)} items, {opened} open, {sum(counts.values())} with a card"],
+                counts,
+                [(f"{unit_name(str(u))} {u}", [int(n) for n in row]) for u, row in ranked.iterrows()],
+            )
+        )
+        if unknown:
+            print(f"\n{note}")
+    if args.out is not None:
+        from toolkit.i18n import t
+        from toolkit.ledger.export import write_ledger_frame
+
+        labels = {c.value: c.label("zh") for c in CardColor}
+        extra: dict[str, list[Any]] = {t("ledger.col.card", "zh"): [labels.get(c, "") for c in cards["card"]]}
+        for column in ("days_left", "workdays_left", "days_overdue"):
+            values = cards[column].astype("object")
+            extra[t(f"ledger.col.{column}", "zh")] = values.where(values.notna(), "").tolist()
+        n = write_ledger_frame(frame, args.out, pack, extra=extra)
+        print(f"wrote {n} items with their cards to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cards_table(head: list[str], counts: dict[str, int], units: list[tuple[str, list[int]]]) -> str:
+    """``xfkit ledger cards`` as text: the head lines, counts per colour, then one row per unit."""
+    from toolkit.domain.codes import CardColor
+
+    labels = [CardColor(c).zh for c in counts]
+    lines = [*head, ""]
+    lines += [
+        f"  {_pad(label, 6)} {c:<7} {n:>9}" for label, (c, n) in zip(labels, counts.items(), strict=True)
+    ]
+    width = max([_width(name) for name, _ in units] + [24])
+    lines.append("")
+    lines.append(f"  {_pad(f'by handling unit ({len(units)})', width)}" + "".join(f" {x:>4}" for x in labels))
+    for name, row in units:
+        lines.append(f"  {_pad(name, width)}" + "".join(f" {n:>6}" for n in row))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
 
 
 # -- commands -------------------------------------------------------------------------------------
