@@ -72,7 +72,6 @@ APPS: tuple[AppInfo, ...] = (
         "app.ledger.title",
         "app.ledger.summary",
         "app.ledger.audience",
-        available=False,
     ),
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from toolkit.ui.faults import faults_app
 from toolkit.ui.home import home_app
 from toolkit.ui.intake import intake_app
+from toolkit.ui.ledger_app import ledger_app
 from toolkit.ui.trainer import trainer_app
 
-__all__ = ["faults_app", "home_app", "intake_app", "trainer_app"]
+__all__ = ["faults_app", "home_app", "intake_app", "ledger_app", "trainer_app"]

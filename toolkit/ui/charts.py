@@ -20,7 +20,7 @@ import html
 import math
 from collections.abc import Sequence
 
-__all__ = ["bar_chart_svg", "fmt_number", "line_chart_svg"]
+__all__ = ["bar_chart_svg", "fmt_number", "line_chart_svg", "stacked_bar_svg"]
 
 INK = "#1d2129"
 MUTED = "#4e5969"
@@ -228,6 +228,60 @@ def bar_chart_svg(
             f'height="{bar_height}" rx="3" fill="{BAR}"><title>{tip}</title></rect>'
             f'<text x="{_n(label_width + length + 6)}" y="{middle}" dy="0.35em" font-size="{FONT_PX}" '
             f'fill="{INK}">{_esc(fmt_number(value))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_bar_svg(
+    bars: Sequence[tuple[str, Sequence[tuple[str, float, str]]]],
+    *,
+    max_value: float,
+    title: str,
+    width: int = 640,
+    bar_height: int = 22,
+    label_width: int = 168,
+    empty_text: str = "",
+) -> str:
+    """Horizontal stacked bars: per label, segments of (name, value, fill colour), total written after.
+
+    Used for counts per unit split by card colour. Segments of value 0 are left out; each segment has a
+    tooltip with its name and value.
+    """
+    top = _scale(max_value)
+    if not bars:
+        return _empty(width, title, empty_text)
+    row = bar_height + 10
+    upper = TITLE_PX + 16
+    value_room = 56
+    plot_w = max(width - label_width - value_room, 1)
+    height = upper + row * len(bars) + 4
+    chars = max((label_width - 10) // FONT_PX, 2)
+    parts = _open(width, height, title)
+    for i, (label, segments) in enumerate(bars):
+        y = upper + row * i
+        middle = _n(y + bar_height / 2)
+        parts.append(
+            f'<text x="{label_width - 8}" y="{middle}" dy="0.35em" text-anchor="end" '
+            f'font-size="{FONT_PX}" fill="{INK}"><title>{_esc(label)}</title>'
+            f"{_esc(_clip(label, chars))}</text>"
+        )
+        x = float(label_width)
+        total = 0.0
+        for name, value, fill in segments:
+            if value <= 0:
+                continue
+            total += value
+            length = plot_w * _fraction(value, top)
+            tip = f"{_esc(label)} · {_esc(name)}: {_esc(fmt_number(value))}"
+            parts.append(
+                f'<rect class="xf-chart-bar" x="{_n(x)}" y="{y}" width="{_n(length)}" height="{bar_height}" '
+                f'fill="{_esc(fill)}"><title>{tip}</title></rect>'
+            )
+            x += length
+        parts.append(
+            f'<text x="{_n(x + 6)}" y="{middle}" dy="0.35em" font-size="{FONT_PX}" '
+            f'fill="{INK}">{_esc(fmt_number(total))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

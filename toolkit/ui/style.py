@@ -236,6 +236,11 @@ CSS = f"""
   max-width: none;
   flex: 0 0 auto;
 }}
+.xf-chips {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }}
+.xf-card-chip {{ color: #fff; font-weight: 700; font-size: 22px; padding: 6px 18px; border-radius: 8px; }}
+.xf-section {{ margin-top: 8px; }}
+.xf-page .xf-download {{ margin: 8px 0; }}
+.xf-notice-preview {{ max-height: 32em; overflow: auto; border: 1px dashed var(--xf-line); margin: 8px 0; }}
 @media (max-width: 720px) {{
   .xf-page {{ font-size: 17px; }}
 }}
