@@ -36,9 +36,10 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from timing import best_of, drain  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.domain.codes import Level
@@ -108,32 +109,6 @@ def planted_dossiers(gen: CaseGenerator, seed: int, n: int) -> tuple[list[int], 
 # -- timing -----------------------------------------------------------------------------------------
 
 
-def best_of(run: Callable[[], int], repeats: int) -> dict[str, Any]:
-    """Run ``run`` (which returns how many items it handled) ``repeats`` times; keep every time."""
-    times = []
-    count = 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        count = run()
-        times.append(time.perf_counter() - start)
-    best = min(times)
-    return {
-        "items": count,
-        "seconds": best,
-        "all_seconds": times,
-        "repeats": repeats,
-        "items_per_s": count / best,
-        "us_per_item": best / count * 1e6,
-    }
-
-
-def drain(items: Iterable[object]) -> int:
-    n = 0
-    for _ in items:
-        n += 1
-    return n
-
-
 def row(label: str, r: dict[str, Any] | None, note: str = "") -> str:
     if r is None:
         return f"{label:<46} {'items':>8} {'seconds':>9} {'items/s':>11} {'µs/item':>10}  {note}"
@@ -180,24 +155,30 @@ def main(argv: list[str] | None = None) -> int:
     parse_findings(marks_json[0], planted[0], pack)
     score_findings(planted[0], perturbed[0], pack).to_dict()
 
-    case = best_of(lambda: drain(gen.case(seed, i, LEVEL) for i in indexes), REPEATS)
+    case = best_of(lambda: drain(gen.case(seed, i, LEVEL) for i in indexes), REPEATS, "item")
     parse = best_of(
-        lambda: drain(parse_findings(d, o, pack) for d, o in zip(marks_json, planted, strict=True)), REPEATS
+        lambda: drain(parse_findings(d, o, pack) for d, o in zip(marks_json, planted, strict=True)),
+        REPEATS,
+        "item",
     )
     clean = best_of(
-        lambda: drain(build_dossier(gen, seed, i, defects=0, level=LEVEL) for i in indexes), REPEATS
+        lambda: drain(build_dossier(gen, seed, i, defects=0, level=LEVEL) for i in indexes), REPEATS, "item"
     )
     with_defects = best_of(
         lambda: drain(build_dossier(gen, seed, i, defects=DEFECTS, level=LEVEL) for i in indexes),
         REPEATS,
+        "item",
     )
     score_perfect = best_of(
-        lambda: drain(score_findings(d, m, pack) for d, m in zip(planted, perfect, strict=True)), REPEATS
+        lambda: drain(score_findings(d, m, pack) for d, m in zip(planted, perfect, strict=True)),
+        REPEATS,
+        "item",
     )
-    score_perturbed = best_of(lambda: drain(score_findings(d, m, pack) for d, m in pairs), REPEATS)
+    score_perturbed = best_of(lambda: drain(score_findings(d, m, pack) for d, m in pairs), REPEATS, "item")
     as_json = best_of(
         lambda: drain(json.dumps(score_findings(d, m, pack).to_dict(), ensure_ascii=False) for d, m in pairs),
         REPEATS,
+        "item",
     )
     end_to_end = best_of(
         lambda: drain(
@@ -205,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             for d, j in zip(planted, marks_json, strict=True)
         ),
         REPEATS,
+        "item",
     )
 
     scored = [score_findings(d, m, pack) for d, m in zip(planted, perfect, strict=True)]

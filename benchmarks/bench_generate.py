@@ -38,13 +38,13 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar  # type: ignore[import-untyped]
 import faker
+from timing import best_of, drain  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.generate.batch import case_bytes, write_cases
@@ -229,32 +229,6 @@ def naive_json(record: dict[str, Any]) -> str:
 # -- timing -----------------------------------------------------------------------------------------
 
 
-def best_of(run: Callable[[], int], repeats: int) -> dict[str, Any]:
-    """Run ``run`` (which returns a case count) ``repeats`` times; keep every time and the best."""
-    times = []
-    count = 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        count = run()
-        times.append(time.perf_counter() - start)
-    best = min(times)
-    return {
-        "cases": count,
-        "seconds": best,
-        "all_seconds": times,
-        "repeats": repeats,
-        "cases_per_s": count / best,
-        "us_per_case": best / count * 1e6,
-    }
-
-
-def drain(items: Iterable[object]) -> int:
-    n = 0
-    for _ in items:
-        n += 1
-    return n
-
-
 def cpu_seconds() -> float:
     """CPU time (user + system) of this process and of its finished child processes."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -369,16 +343,16 @@ def main(argv: list[str] | None = None) -> int:
     naive = NaiveBaseline()
     naive.case(seed, 0)  # warm-up
     n = sizes["baseline"]
-    base_dicts = best_of(lambda: drain(naive.case(seed, i) for i in range(n)), REPEATS)
-    base_json = best_of(lambda: drain(naive_json(naive.case(seed, i)) for i in range(n)), REPEATS)
+    base_dicts = best_of(lambda: drain(naive.case(seed, i) for i in range(n)), REPEATS, "case")
+    base_json = best_of(lambda: drain(naive_json(naive.case(seed, i)) for i in range(n)), REPEATS, "case")
     base_bytes = sum(len(naive_json(naive.case(seed, i)).encode()) for i in range(n)) / n
 
     # 2./3. the generator, in this process
     drain(gen.cases(seed, 100))  # warm-up
     n = sizes["objects"]
-    objects = best_of(lambda: drain(gen.cases(seed, n)), REPEATS)
+    objects = best_of(lambda: drain(gen.cases(seed, n)), REPEATS, "case")
     n = sizes["json"]
-    lines = best_of(lambda: drain(case_bytes(c) for c in gen.cases(seed, n)), REPEATS)
+    lines = best_of(lambda: drain(case_bytes(c) for c in gen.cases(seed, n)), REPEATS, "case")
     real_bytes = sum(len(case_bytes(c)) for c in gen.cases(seed, n)) / n
 
     # 4. end to end through write_cases

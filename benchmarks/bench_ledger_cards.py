@@ -51,6 +51,7 @@ from typing import Any
 import chinese_calendar
 import numpy as np
 import pandas as pd
+from timing import best_of  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.generate.cases import CaseGenerator
@@ -151,20 +152,14 @@ def baseline(sample: pd.DataFrame, pack: Pack, as_of: date) -> list[tuple[str, i
 # -- timing -----------------------------------------------------------------------------------------
 
 
-def best_of(run: Callable[[], object], repeats: int, rows: int) -> dict[str, Any]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def rows_best_of(run: Callable[[], object], repeats: int, rows: int) -> dict[str, Any]:
+    """:func:`timing.best_of` for a ``run`` over ``rows`` rows that returns something else."""
+
+    def counted() -> int:
         run()
-        times.append(time.perf_counter() - start)
-    best = min(times)
-    return {
-        "rows": rows,
-        "seconds": best,
-        "all_seconds": times,
-        "repeats": repeats,
-        "rows_per_s": rows / best,
-    }
+        return rows
+
+    return best_of(counted, repeats, "row")
 
 
 def line(label: str, rows: str, seconds: str, per_s: str, note: str) -> str:
@@ -210,9 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, dict[str, Any]] = {}
     for name, frame in workloads.items():
         sample = frame.loc[sample_index]
-        base = best_of(partial(baseline, sample, pack, AS_OF), REPEATS, sample_size)
+        base = rows_best_of(partial(baseline, sample, pack, AS_OF), REPEATS, sample_size)
         base["scaled_seconds"] = base["seconds"] * rows / sample_size
-        timed = best_of(partial(ledger_cards, frame, as_of=AS_OF, scheme=three, pack=pack), REPEATS, rows)
+        timed = rows_best_of(
+            partial(ledger_cards, frame, as_of=AS_OF, scheme=three, pack=pack), REPEATS, rows
+        )
         cards = ledger_cards(frame, as_of=AS_OF, scheme=three, pack=pack)
         # check: the baseline and ledger_cards agree on the sample
         mine = cards.loc[sample_index]
@@ -242,9 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         figures[name]["targets"]["ratio"]["met"] = ratio >= TARGET_RATIO
 
     frame = workloads["A"]
-    cards_four = best_of(lambda: ledger_cards(frame, as_of=AS_OF, scheme=four, pack=pack), REPEATS, rows)
+    cards_four = rows_best_of(lambda: ledger_cards(frame, as_of=AS_OF, scheme=four, pack=pack), REPEATS, rows)
     cards = ledger_cards(frame, as_of=AS_OF, scheme=three, pack=pack)
-    counts_t = best_of(lambda: (card_counts(cards, frame, three), red_list(frame, cards)), REPEATS, rows)
+    counts_t = rows_best_of(lambda: (card_counts(cards, frame, three), red_list(frame, cards)), REPEATS, rows)
     units = len(card_counts(cards, frame, three)[1])
     run_seconds = time.perf_counter() - run_start
     machine["loadavg_at_end"] = os.getloadavg()

@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from timing import best_of  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.domain.codes import Category, Channel, ItemStatus, RouteAction
@@ -113,16 +114,6 @@ def naive_import(path: Path, limit: int) -> int:
                 }
             )
     return len(out)
-
-
-def best_of(run: Callable[[], int], repeats: int) -> dict[str, Any]:
-    times = []
-    count = 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        count = run()
-        times.append(time.perf_counter() - start)
-    return {"seconds": min(times), "all_seconds": times, "rows": count}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             ("4", "read_ledger, UTF-8 (BOM) CSV", lambda: frame_rows(utf8)),
         ]
         for key, label, run in measured:
-            result = best_of(run, REPEATS)
+            result = best_of(run, REPEATS, "row")
             if key == "2":
                 result["measured_rows"] = result["rows"]
                 result["measured_seconds"] = result["seconds"]

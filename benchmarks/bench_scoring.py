@@ -37,10 +37,12 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from timing import best_of, drain  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.domain.codes import Category, Flag, ManagementLevel, RouteAction
@@ -97,32 +99,6 @@ def perturb(truth: Truth, pack: Pack, rng: random.Random) -> Truth:
 # -- timing -----------------------------------------------------------------------------------------
 
 
-def best_of(run: Callable[[], int], repeats: int) -> dict[str, Any]:
-    """Run ``run`` (which returns how many answers it handled) ``repeats`` times; keep every time."""
-    times = []
-    count = 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        count = run()
-        times.append(time.perf_counter() - start)
-    best = min(times)
-    return {
-        "answers": count,
-        "seconds": best,
-        "all_seconds": times,
-        "repeats": repeats,
-        "answers_per_s": count / best,
-        "us_per_answer": best / count * 1e6,
-    }
-
-
-def drain(items: Iterable[object]) -> int:
-    n = 0
-    for _ in items:
-        n += 1
-    return n
-
-
 def row(label: str, r: dict[str, Any] | None, note: str = "") -> str:
     if r is None:
         return f"{label:<44} {'answers':>8} {'seconds':>9} {'answers/s':>11} {'µs/answer':>10}  {note}"
@@ -168,12 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     parse_answer(cases[0].truth.to_dict(), pack)
     score_intake(cases[0], perturbed[0], pack).to_dict()
 
-    generate = best_of(lambda: drain(gen.case(seed, i, c.level) for i, c in enumerate(cases)), REPEATS)
-    parse = best_of(lambda: drain(parse_answer(c.truth.to_dict()) for c in cases), REPEATS)
-    parse_pack = best_of(lambda: drain(parse_answer(c.truth.to_dict(), pack) for c in cases), REPEATS)
-    truth = best_of(lambda: drain(score_intake(c, c.truth, pack) for c in cases), REPEATS)
+    generate = best_of(
+        lambda: drain(gen.case(seed, i, c.level) for i, c in enumerate(cases)), REPEATS, "answer"
+    )
+    parse = best_of(lambda: drain(parse_answer(c.truth.to_dict()) for c in cases), REPEATS, "answer")
+    parse_pack = best_of(
+        lambda: drain(parse_answer(c.truth.to_dict(), pack) for c in cases), REPEATS, "answer"
+    )
+    truth = best_of(lambda: drain(score_intake(c, c.truth, pack) for c in cases), REPEATS, "answer")
     spoilt = best_of(
-        lambda: drain(score_intake(c, a, pack) for c, a in zip(cases, perturbed, strict=True)), REPEATS
+        lambda: drain(score_intake(c, a, pack) for c, a in zip(cases, perturbed, strict=True)),
+        REPEATS,
+        "answer",
     )
     as_json = best_of(
         lambda: drain(
@@ -181,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             for c, a in zip(cases, perturbed, strict=True)
         ),
         REPEATS,
+        "answer",
     )
     end_to_end = best_of(
         lambda: drain(
@@ -188,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             for c, d in zip(cases, answer_json, strict=True)
         ),
         REPEATS,
+        "answer",
     )
 
     totals = [score_intake(c, a, pack).total for c, a in zip(cases, perturbed, strict=True)]
