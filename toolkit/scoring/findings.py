@@ -35,6 +35,7 @@ from toolkit.errors import AnswerInvalid
 from toolkit.packs.defects import DefectType
 from toolkit.packs.model import Pack
 from toolkit.packs.rubrics import FindingsRubric
+from toolkit.scoring.graded import Graded
 
 __all__ = [
     "STEPS",
@@ -122,7 +123,7 @@ class FindingItem:
 
 
 @dataclass(frozen=True, slots=True)
-class FindingsReport:
+class FindingsReport(Graded):
     """The score of one reviewer's findings on one dossier.
 
     Items come in :data:`STEPS` order: planted defects in answer-key order (or the clean-dossier line),
@@ -143,16 +144,6 @@ class FindingsReport:
     grade_zh: str = ""
     grade_en: str = ""
     answer_key: tuple[PlantedDefect, ...] = ()
-
-    @property
-    def percent(self) -> float:
-        """The total as a percentage of the maximum (2 decimals; 0 when nothing could be earned)."""
-        return round(100 * self.total / self.max, 2) if self.max else 0.0
-
-    def grade_label(self, lang: str = "zh") -> str:
-        """The grade's label in ``lang`` ("zh" or "en"), as the rubric names it."""
-        label = self.grade_en if lang == "en" else self.grade_zh
-        return label or self.grade
 
     def by_defect(self) -> dict[str, tuple[int, int]]:
         """Per defect code planted in the dossier: (hits, planted), for item analysis across reviewers."""

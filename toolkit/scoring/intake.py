@@ -34,6 +34,7 @@ from toolkit.errors import AnswerInvalid, CalendarError
 from toolkit.generate.cases import UNSPECIFIED
 from toolkit.packs.model import Pack
 from toolkit.packs.rubrics import FieldRubric, IntakeRubric
+from toolkit.scoring.graded import Graded
 
 __all__ = [
     "FIELD_STEPS",
@@ -97,7 +98,7 @@ class ScoreItem:
 
 
 @dataclass(frozen=True, slots=True)
-class ScoreReport:
+class ScoreReport(Graded):
     """The score of one answer to one case: items in report order, total, maximum and grade code."""
 
     case_id: str
@@ -109,16 +110,6 @@ class ScoreReport:
     grade: str
     grade_zh: str = ""
     grade_en: str = ""
-
-    @property
-    def percent(self) -> float:
-        """The total as a percentage of the maximum (2 decimals; 0 when nothing could be earned)."""
-        return round(100 * self.total / self.max, 2) if self.max else 0.0
-
-    def grade_label(self, lang: str = "zh") -> str:
-        """The grade's label in ``lang`` ("zh" or "en"), as the rubric names it."""
-        label = self.grade_en if lang == "en" else self.grade_zh
-        return label or self.grade
 
     def by_dimension(self) -> dict[str, tuple[float, float]]:
         """Conduct points and maximum per dimension (warm, listen, record, handle) over all turns."""
