@@ -33,7 +33,14 @@ from toolkit.ui.dossier_view import dossier_tabs
 from toolkit.ui.findings_view import findings_report_html
 from toolkit.ui.frame import Page
 from toolkit.ui.marking import MarkingPanel
-from toolkit.ui.practice import BEIJING, StartPanel, history_html, log_refusal, practice_page
+from toolkit.ui.practice import (
+    BEIJING,
+    StartPanel,
+    history_html,
+    log_refusal,
+    practice_page,
+    store_then_score,
+)
 
 __all__ = ["APP", "FaultsApp", "faults_app"]
 
@@ -131,25 +138,17 @@ class FaultsApp:
             "lang": lang,
             "findings": [f.to_dict() for f in findings],
         }
-        holder: list[FindingsReport] = []
-
-        def score(_submission: Any) -> dict[str, Any]:
-            report = score_findings(dossier, findings, self.pack)
-            holder.append(report)
-            stored: dict[str, Any] = report.to_dict()
-            return stored
-
-        self.store.submit_and_score(
+        review.report = store_then_score(
+            self.store,
             app=APP,
             actor=review.reviewer,
             item_id=dossier.id,
             pack=dossier.pack,
             seed=dossier.seed,
             payload=payload,
-            score_fn=score,
+            score=lambda: score_findings(dossier, findings, self.pack),
         )
         review.locked = True
-        review.report = holder[0]
         review.panel.lock()
         self.submit_button.disabled = True
         self.report.value = f"<h2>{html.escape(t('faults.report.title', lang))}</h2>" + findings_report_html(

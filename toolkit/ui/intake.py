@@ -44,6 +44,7 @@ from toolkit.ui.practice import (
     learner_name,
     log_refusal,
     practice_page,
+    store_then_score,
 )
 from toolkit.ui.registration import RegistrationForm
 from toolkit.ui.score_view import report_html
@@ -211,25 +212,19 @@ class IntakeApp:
             "choices": list(choices) if choices is not None else None,
             "transcript": attempt.panel.transcript() if attempt.panel is not None else None,
         }
-        holder: list[ScoreReport] = []
-
-        def score(_submission: Any) -> dict[str, Any]:
-            report = score_intake(case, answer, self.pack, conversation=attempt.conversation, choices=choices)
-            holder.append(report)
-            stored: dict[str, Any] = report.to_dict()
-            return stored
-
-        self.store.submit_and_score(
+        attempt.report = store_then_score(
+            self.store,
             app=APP,
             actor=attempt.learner,
             item_id=case.id,
             pack=case.pack,
             seed=case.seed,
             payload=payload,
-            score_fn=score,
+            score=lambda: score_intake(
+                case, answer, self.pack, conversation=attempt.conversation, choices=choices
+            ),
         )
         attempt.locked = True
-        attempt.report = holder[0]
         attempt.form.lock(
             lambda name: self._refused("change-after-submit", {"field": name, "case_id": case.id})
         )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta, timezone
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
@@ -40,6 +40,7 @@ __all__ = [
     "loaded_pack",
     "log_refusal",
     "practice_page",
+    "store_then_score",
     "store_url",
 ]
 
@@ -234,3 +235,36 @@ def practice_page(
 
 def _raise(exc: BaseException) -> None:
     raise exc
+
+
+class Scorable(Protocol):
+    """A score report: stored as its ``to_dict()``."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Scorable)
+
+
+def store_then_score(
+    store: Store,
+    *,
+    app: str,
+    actor: str,
+    item_id: str,
+    pack: str,
+    seed: int | None,
+    payload: dict[str, Any],
+    score: Callable[[], R],
+) -> R:
+    """Store a submission, then compute its score and store that; the report, once both are stored."""
+    made: list[R] = []
+
+    def score_fn(_submission: object) -> dict[str, Any]:
+        made.append(score())
+        return made[0].to_dict()
+
+    store.submit_and_score(
+        app=app, actor=actor, item_id=item_id, pack=pack, seed=seed, payload=payload, score_fn=score_fn
+    )
+    return made[0]
