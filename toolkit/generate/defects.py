@@ -495,41 +495,42 @@ def feedback_late(ctx: DossierDraft, rng: random.Random, level: Level) -> Plante
     return ctx.plant("feedback_late", "reply", "field:date", note)
 
 
+def _late_from_receipt(
+    ctx: DossierDraft,
+    rng: random.Random,
+    level: Level,
+    *,
+    code: str,
+    rule: DeadlineRule | None,
+    doc: str,
+    lead: str,
+) -> PlantedDefect | None:
+    """Date document ``doc`` (and what follows it) past ``rule``'s limit counted from receipt."""
+    if rule is None or not ctx.has(doc):
+        return None
+    if not _free_dates(ctx, [doc, *ctx.successors(doc)]):
+        return None
+    due = rule.due(ctx.plan.received, ctx.cal)
+    new, delta = _late_date(ctx, doc, due, rng, level)
+    ctx.shift(doc, delta)
+    note = f"{lead}超出{_days_late(ctx.cal, due, new)}个工作日{_span(ctx.cal, ctx.plan.received, new)}"
+    return ctx.plant(code, doc, "field:date", note)
+
+
 @register("referral_late")
 def referral_late(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
     rule = referral_rule(ctx.pack, ctx.plan.shape)
-    if rule is None or not ctx.has("referral"):
-        return None
-    moved = ["referral", *ctx.successors("referral")]
-    if not _free_dates(ctx, moved):
-        return None
-    due = rule.due(ctx.plan.received, ctx.cal)
-    new, delta = _late_date(ctx, "referral", due, rng, level)
-    ctx.shift("referral", delta)
-    note = (
-        f"{rule.name_zh}应在{_limit(rule)}完成，发函日期超出{_days_late(ctx.cal, due, new)}个工作日"
-        f"{_span(ctx.cal, ctx.plan.received, new)}"
-    )
-    return ctx.plant("referral_late", "referral", "field:date", note)
+    lead = f"{rule.name_zh}应在{_limit(rule)}完成，发函日期" if rule else ""
+    return _late_from_receipt(ctx, rng, level, code="referral_late", rule=rule, doc="referral", lead=lead)
 
 
 @register("disposal_plan_late")
 def disposal_plan_late(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
     rule = disposal_rule(ctx.pack, ctx.plan.shape)
-    if rule is None or not ctx.has("instruction"):
-        return None
-    moved = ["instruction", *ctx.successors("instruction")]
-    if not _free_dates(ctx, moved):
-        return None
-    due = rule.due(ctx.plan.received, ctx.cal)
-    new, delta = _late_date(ctx, "instruction", due, rng, level)
-    ctx.shift("instruction", delta)
-    note = (
-        f"问题线索应在{_limit(rule)}提出处置意见并经审批，"
-        f"领导批示日期超出{_days_late(ctx.cal, due, new)}个工作日"
-        f"{_span(ctx.cal, ctx.plan.received, new)}"
+    lead = f"问题线索应在{_limit(rule)}提出处置意见并经审批，领导批示日期" if rule else ""
+    return _late_from_receipt(
+        ctx, rng, level, code="disposal_plan_late", rule=rule, doc="instruction", lead=lead
     )
-    return ctx.plant("disposal_plan_late", "instruction", "field:date", note)
 
 
 @register("overdue_no_extension")
