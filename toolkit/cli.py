@@ -22,6 +22,7 @@ from toolkit.errors import PackInvalid, XfkitError
 from toolkit.fileio import atomic_output
 
 if TYPE_CHECKING:
+    from toolkit.packs import Pack
     from toolkit.scoring.findings import FindingsReport
     from toolkit.scoring.intake import ScoreReport
 
@@ -584,14 +585,11 @@ def cmd_score_intake(args: argparse.Namespace) -> int:
     import json
 
     from toolkit.errors import AnswerInvalid
-    from toolkit.packs import load_pack
     from toolkit.scoring.intake import AnswerKey, parse_answer, score_intake
 
     line_no, line = _find_item(args.case, args.id, "case")
     where = f"{args.case}:{line_no}"
-    ref, seed = line.get("pack"), line.get("seed")
-    if not isinstance(ref, str) or "@" not in ref:
-        raise _Unusable([f"{where}: pack: expected name@version, got {ref!r}"])
+    ref, seed = _pack_ref(line, where), line.get("seed")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise _Unusable([f"{where}: seed: expected a whole number, got {seed!r}"])
     if "truth" not in line:
@@ -604,9 +602,7 @@ def cmd_score_intake(args: argparse.Namespace) -> int:
         ]
         raise _Unusable([f"{where}: {p}" for p in problems]) from None
     data = _read_json(args.answer)
-    pack = load_pack(args.pack or ref.partition("@")[0])
-    if pack.ref != ref:
-        print(f"xfkit: warning: case {args.id} was made with {ref}; scoring with {pack.ref}", file=sys.stderr)
+    pack = _scoring_pack(args.pack, ref, f"case {args.id}")
     try:
         answer = parse_answer(data, pack)
     except AnswerInvalid as exc:
@@ -624,14 +620,11 @@ def cmd_score_findings(args: argparse.Namespace) -> int:
 
     from toolkit.domain.dossier import Dossier
     from toolkit.errors import AnswerInvalid
-    from toolkit.packs import load_pack
     from toolkit.scoring.findings import parse_findings, score_findings
 
     line_no, line = _find_item(args.dossiers, args.id, "dossier")
     where = f"{args.dossiers}:{line_no}"
-    ref = line.get("pack")
-    if not isinstance(ref, str) or "@" not in ref:
-        raise _Unusable([f"{where}: pack: expected name@version, got {ref!r}"])
+    ref = _pack_ref(line, where)
     if "answer_key" not in line:
         raise _Unusable(
             [f"{where}: answer_key: is missing (dossiers from 'xfkit generate dossiers' carry it)"]
@@ -643,11 +636,7 @@ def cmd_score_findings(args: argparse.Namespace) -> int:
     except (TypeError, ValueError, AttributeError) as exc:
         raise _Unusable([f"{where}: not a generated dossier ({exc})"]) from None
     data = _read_json(args.findings)
-    pack = load_pack(args.pack or ref.partition("@")[0])
-    if pack.ref != ref:
-        print(
-            f"xfkit: warning: dossier {args.id} was made with {ref}; scoring with {pack.ref}", file=sys.stderr
-        )
+    pack = _scoring_pack(args.pack, ref, f"dossier {args.id}")
     try:
         marks = parse_findings(data, dossier, pack)
     except AnswerInvalid as exc:
@@ -661,6 +650,24 @@ def cmd_score_findings(args: argparse.Namespace) -> int:
     else:
         print(_findings_table(report))
     return 0
+
+
+def _pack_ref(line: dict[str, Any], where: str) -> str:
+    """The ``name@version`` a generated item names; unusable input otherwise."""
+    ref = line.get("pack")
+    if not isinstance(ref, str) or "@" not in ref:
+        raise _Unusable([f"{where}: pack: expected name@version, got {ref!r}"])
+    return ref
+
+
+def _scoring_pack(choice: str | None, ref: str, item: str) -> Pack:
+    """The pack to score with: ``choice``, else the one ``ref`` names; another version is warned of."""
+    from toolkit.packs import load_pack
+
+    pack = load_pack(choice or ref.partition("@")[0])
+    if pack.ref != ref:
+        print(f"xfkit: warning: {item} was made with {ref}; scoring with {pack.ref}", file=sys.stderr)
+    return pack
 
 
 def _find_item(path: Path, item_id: str, what: str) -> tuple[int, dict[str, Any]]:
