@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pack_edits
 import pytest
 
 from toolkit.domain.codes import DefectDimension, DocumentType
@@ -66,18 +67,11 @@ def test_the_examples_of_the_exercise_are_in_the_catalogue(pack: Pack) -> None:
 
 def _edit(folder: Path, old: str, new: str) -> int:
     """Replace the first ``old`` in defects.yaml; return the 1-based line where it starts."""
-    path = folder / "defects.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
+    return pack_edits.edit(folder, "defects.yaml", old, new)
 
 
 def _problem(folder: Path, field: str) -> PackFileError:
-    with pytest.raises(PackInvalid) as info:
-        load_pack(folder)
-    problems = info.value.problems
+    problems = pack_edits.problems(folder)
     assert {p.file for p in problems} == {"defects.yaml"}, [p.describe() for p in problems]
     mine = [p for p in problems if p.field == field]
     assert len(mine) == 1, [p.describe() for p in problems]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pack_edits
 import pytest
 
-from toolkit.errors import PackFileError, PackInvalid, SchemaVersionError
+from toolkit.errors import PackFileError, SchemaVersionError
 from toolkit.packs import load_pack, validate_pack
 from toolkit.packs.loader import slots_of
 
@@ -35,21 +36,8 @@ def test_default_pack_meets_the_content_floor() -> None:
     assert all(rule.source for rule in pack.rules.deadlines)
 
 
-def _edit(folder: Path, file: str, old: str, new: str, count: int = 1) -> int:
-    """Replace ``old`` in a pack file; return the 1-based line where the change starts."""
-    path = folder / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return line
-
-
-def _problems(folder: Path) -> list[PackFileError]:
-    with pytest.raises(PackInvalid) as info:
-        load_pack(folder)
-    assert info.value.problems, "PackInvalid without problems"
-    return info.value.problems
+_edit = pack_edits.edit
+_problems = pack_edits.problems
 
 
 def _only(problems: list[PackFileError], file: str) -> PackFileError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pack_edits
 import pytest
 
 from toolkit.domain.codes import Category, Conduct
@@ -126,20 +127,14 @@ def test_officer_lines_never_use_the_reporters_name(pack: Pack) -> None:
 
 def _edit(folder: Path, old: str, new: str) -> int:
     """Replace the first ``old`` in replies.yaml; return the 1-based line where it starts."""
-    path = folder / "replies.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in replies.yaml"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
+    return pack_edits.edit(folder, "replies.yaml", old, new)
 
 
 def _problem(folder: Path) -> PackFileError:
-    with pytest.raises(PackInvalid) as info:
-        load_pack(folder)
-    mine = [p for p in info.value.problems if p.file == "replies.yaml"]
-    assert len(mine) == 1, [p.describe() for p in info.value.problems]
-    assert len(info.value.problems) == 1, [p.describe() for p in info.value.problems]
+    problems = pack_edits.problems(folder)
+    mine = [p for p in problems if p.file == "replies.yaml"]
+    assert len(mine) == 1, [p.describe() for p in problems]
+    assert len(problems) == 1, [p.describe() for p in problems]
     return mine[0]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pack_edits
 import pytest
 
-from toolkit.errors import PackFileError, PackInvalid
-from toolkit.packs import Pack, load_pack
+from toolkit.errors import PackFileError
+from toolkit.packs import Pack
 from toolkit.packs.rubrics import INTAKE_FIELDS
 
 
@@ -44,19 +45,12 @@ def test_default_intake_rubric(pack: Pack) -> None:
 
 def _edit(folder: Path, old: str, new: str) -> int:
     """Replace ``old`` in rubrics.yaml; return the 1-based line where it starts."""
-    path = folder / "rubrics.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
+    return pack_edits.edit(folder, "rubrics.yaml", old, new)
 
 
 def _problem(folder: Path, field: str) -> PackFileError:
     """The problem about ``field`` (a mistake can cause others, e.g. a renamed field is also missing)."""
-    with pytest.raises(PackInvalid) as info:
-        load_pack(folder)
-    problems = info.value.problems
+    problems = pack_edits.problems(folder)
     assert {p.file for p in problems} == {"rubrics.yaml"}, [p.describe() for p in problems]
     mine = [p for p in problems if p.field == field]
     assert len(mine) == 1, [p.describe() for p in problems]
