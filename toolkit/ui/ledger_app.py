@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 import pandas as pd
 
+from toolkit.charts import line_chart_svg, stacked_bar_svg
 from toolkit.domain.codes import CardColor, Category
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
@@ -29,7 +30,6 @@ from toolkit.ledger.views import KEY_GROUPS, ViewFilter, apply_filter, monthly_t
 from toolkit.packs import Pack
 from toolkit.rules.ledger_cards import card_counts, ledger_cards, red_list
 from toolkit.ui.busy import Busy
-from toolkit.ui.charts import line_chart_svg, stacked_bar_svg
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
 from toolkit.ui.practice import practice_page

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
+from toolkit.charts import line_chart_svg
 from toolkit.domain.codes import Level
 from toolkit.errors import XfkitError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
 from toolkit.packs import Pack, load_pack
-from toolkit.ui.charts import line_chart_svg
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from toolkit.ui.charts import MAX_X_LABELS, bar_chart_svg, fmt_number, line_chart_svg
+from toolkit.charts import MAX_X_LABELS, bar_chart_svg, fmt_number, line_chart_svg
 
 EVIL = '<script>alert("x")</script> & 第1次'
 
