@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.scoring", "toolkit.errors")
+PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.scoring", "toolkit.audit", "toolkit.errors")
 FORBIDDEN = ("ipywidgets", "sqlalchemy", "voila", "tornado", "IPython", "openpyxl")
 
 
@@ -20,6 +20,9 @@ def test_pure_packages_import_no_ui_or_database() -> None:
         "import toolkit.domain.conversation, toolkit.scoring.intake\n"
         "import toolkit.domain.dossier, toolkit.scoring.findings, toolkit.generate.dossiers\n"
         "import toolkit.rules.ledger_cards\n"
+        "import toolkit.audit.sampling, toolkit.audit.assignment, toolkit.audit.agreement\n"
+        "import toolkit.audit.review, toolkit.audit.results, toolkit.audit.masking\n"
+        "import toolkit.audit.population, toolkit.audit.setup\n"
         f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,6 +15,8 @@ these into one-line messages instead of tracebacks::
     ├── AnswerInvalid              a learner's answer is malformed: carries one problem per field
     ├── LedgerInvalid              a ledger file cannot be imported: carries every LedgerProblem (row, column)
     ├── AccessDenied               the page or action needs a role (trainer) the visitor does not have
+    ├── AuditError                 an audit cannot be set up or run as asked (sample size, reviewers ...)
+    │   └── AssignmentInfeasible   too few reviewers outside a unit: names the unit and the numbers
     └── StoreError                 the submission store cannot do what was asked
         ├── StoreConfigError       bad database URL, unreachable server, unwritable folder, missing driver
         ├── StoreVersionError      the database schema is newer than this toolkit knows
@@ -153,3 +155,25 @@ class AppendOnlyViolation(StoreError):
 
 class AccessDenied(XfkitError):
     """The page or action needs a role (such as trainer) that the visitor does not have."""
+
+
+class AuditError(XfkitError):
+    """An audit cannot be set up or run as asked: a bad sampling rate, an unknown stratum, no reviewers ..."""
+
+
+class AssignmentInfeasible(AuditError):
+    """Cross-review assignment is impossible: some unit's items have too few reviewers from other units.
+
+    Attributes
+    ----------
+    unit
+        The unit whose items cannot get enough reviewers ("" when the shortage is not one unit's).
+    needed, available
+        Reviewers each of its items needs (k) and reviewers outside it.
+    """
+
+    def __init__(self, message: str, *, unit: str = "", needed: int = 0, available: int = 0) -> None:
+        self.unit = unit
+        self.needed = needed
+        self.available = available
+        super().__init__(message)

@@ -51,7 +51,7 @@ from toolkit.packs.model import (
     WordLists,
 )
 from toolkit.packs.replies import build_replies
-from toolkit.packs.rubrics import build_findings_rubric, build_intake_rubric
+from toolkit.packs.rubrics import build_audit_rubric, build_findings_rubric, build_intake_rubric
 from toolkit.packs.yamlio import PathKey, YamlDoc, load_yaml
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import Band, CardScheme
@@ -260,6 +260,7 @@ class _Builder:
         )
         intake_rubric = build_intake_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
         findings_rubric = build_findings_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
+        audit_rubric = build_audit_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
         defects = build_defects(self.docs["defects"], partial(self.fail, "defects"))
         calendar = self._calendar(rules)
         if self.problems or calendar is None:
@@ -288,6 +289,7 @@ class _Builder:
             rules=rules,
             intake_rubric=intake_rubric,
             findings_rubric=findings_rubric,
+            audit_rubric=audit_rubric,
             defects=defects,
             calendar=calendar,
         )

@@ -12,7 +12,7 @@ from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
 from toolkit.packs.defects import DefectCatalogue
 from toolkit.packs.replies import Replies
-from toolkit.packs.rubrics import FindingsRubric, IntakeRubric
+from toolkit.packs.rubrics import AuditRubric, FindingsRubric, IntakeRubric
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
 from toolkit.rules.cards import CardScheme
 from toolkit.rules.deadlines import DeadlineRule
@@ -237,6 +237,7 @@ class Pack:
     rules: Rules
     intake_rubric: IntakeRubric
     findings_rubric: FindingsRubric
+    audit_rubric: AuditRubric
     defects: DefectCatalogue
     calendar: WorkCalendar = field(repr=False)
 

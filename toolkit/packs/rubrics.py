@@ -1,21 +1,26 @@
 """The pack's ``rubrics.yaml``: how answers are scored.
-Read by :func:`build_intake_rubric` (used by :mod:`toolkit.scoring.intake`) and
-:func:`build_findings_rubric` (used by :mod:`toolkit.scoring.findings`).
+Read by :func:`build_intake_rubric` (used by :mod:`toolkit.scoring.intake`),
+:func:`build_findings_rubric` (used by :mod:`toolkit.scoring.findings`) and :func:`build_audit_rubric`
+(used by :mod:`toolkit.audit.review`).
 
-The file holds one top-level section per kind of scoring (``intake``, ``findings``; an audit rubric will
-get a key of its own) and the shared ``grades`` bands. The intake section gives, for every field of the
-registration form, its points, the rule that decides it (text and source), and for the fields scored in
-parts the share of each part. The findings section gives what a false alarm costs and what a clean
-dossier is worth, each with its rule; planted defects are priced by the defect catalogue.
+The file holds one top-level section per kind of scoring (``intake``, ``findings``, ``audit``) and the
+shared ``grades`` bands. The intake section gives, for every field of the registration form, its points,
+the rule that decides it (text and source), and for the fields scored in parts the share of each part.
+The findings section gives what a false alarm costs and what a clean dossier is worth, each with its rule;
+planted defects are priced by the defect catalogue. The audit section is the hierarchical rubric of a
+quality audit (质量评查): dimensions of sub-items, each sub-item with its points and rule, 100 points in
+all, and each dimension naming the defect catalogue's dimensions it covers.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from toolkit.domain.codes import DefectDimension
 from toolkit.packs.yamlio import PathKey, YamlDoc
 
 Fail = Callable[[PathKey, str], None]
@@ -37,6 +42,8 @@ INTAKE_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 #: field-specific settings and the one field each belongs to
 FIELD_OPTIONS: Mapping[str, str] = MappingProxyType({"one_working_day_off": "due"})
 _TOLERANCE = 1e-9
+#: what the sub-items of an audit rubric add up to
+AUDIT_TOTAL = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,3 +323,209 @@ def build_findings_rubric(doc: YamlDoc, fail: Fail) -> FindingsRubric:
 
 def _ignore(path: PathKey, message: str) -> None:
     """A ``fail`` that drops the problem (for checks another builder already reports)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSubitem:
+    """One sub-item of the audit rubric: what a reviewer checks and the points it carries.
+
+    A reviewer's deductions on a sub-item are capped at its points; the sub-item *passes* when nothing was
+    deducted on it (the pass/fail judgement Fleiss' kappa is computed on).
+    """
+
+    code: str
+    zh: str
+    en: str
+    points: float
+    rule: RuleRef
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "zh": self.zh,
+            "en": self.en,
+            "points": self.points,
+            "rule": self.rule.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDimension:
+    """One dimension of the audit rubric (事实认定 ...) with its sub-items.
+
+    ``defect_dimensions`` lists the defect catalogue's dimensions (:class:`~toolkit.domain.codes.
+    DefectDimension` codes) this dimension covers: a planted defect of one of them is something a reviewer
+    should deduct for here (reviewer calibration).
+    """
+
+    code: str
+    zh: str
+    en: str
+    subitems: tuple[AuditSubitem, ...]
+    defect_dimensions: tuple[str, ...] = ()
+
+    @property
+    def points(self) -> float:
+        return sum(s.points for s in self.subitems)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "zh": self.zh,
+            "en": self.en,
+            "subitems": [s.to_dict() for s in self.subitems],
+            "defect_dimensions": list(self.defect_dimensions),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRubric:
+    """The hierarchical weighted rubric of a quality audit (质量评查): dimensions of sub-items, 100 points.
+
+    ``disagreement_points``: two reviewers' totals for one item further apart than this put the item on the
+    disagreement list for 会商 (as does a different grade band, or a sub-item one passes and the other fails).
+    """
+
+    dimensions: tuple[AuditDimension, ...]
+    grades: tuple[GradeBand, ...]
+    disagreement_points: float = 10.0
+
+    @property
+    def total(self) -> float:
+        return sum(d.points for d in self.dimensions)
+
+    @property
+    def subitems(self) -> tuple[AuditSubitem, ...]:
+        return tuple(s for d in self.dimensions for s in d.subitems)
+
+    def subitem(self, code: str) -> AuditSubitem:
+        """The sub-item ``code``; KeyError when the rubric has none."""
+        for s in self.subitems:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    def dimension_of(self, subitem: str) -> AuditDimension:
+        """The dimension holding sub-item ``subitem``; KeyError when none does."""
+        for d in self.dimensions:
+            if any(s.code == subitem for s in d.subitems):
+                return d
+        raise KeyError(subitem)
+
+    def dimension_for_defect(self, defect_dimension: str) -> AuditDimension | None:
+        """The rubric dimension covering a defect catalogue dimension, if any."""
+        return next((d for d in self.dimensions if defect_dimension in d.defect_dimensions), None)
+
+    def grade(self, share: float) -> GradeBand:
+        return _band(self.grades, share)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dimensions": [d.to_dict() for d in self.dimensions],
+            "grades": [g.to_dict() for g in self.grades],
+            "disagreement_points": self.disagreement_points,
+        }
+
+
+def build_audit_rubric(doc: YamlDoc, fail: Fail) -> AuditRubric:
+    """The audit rubric of ``doc`` (already schema-checked); cross-checks report through ``fail``.
+
+    Checked beyond the schema: every sub-item is worth a finite number of points above 0 and together they
+    are worth exactly :data:`AUDIT_TOTAL`; dimension codes are unique, and sub-item codes unique across the
+    whole rubric; ``defect_dimensions`` are codes of :class:`~toolkit.domain.codes.DefectDimension`, each
+    covered by at most one dimension. The grade bands are checked once, by :func:`build_intake_rubric`.
+    """
+    data = doc.data
+    audit = data["audit"]
+    known = {d.value for d in DefectDimension}
+    dimension_at: dict[str, int] = {}
+    subitem_at: dict[str, tuple[int, int]] = {}
+    covered_by: dict[str, str] = {}
+    dimensions: list[AuditDimension] = []
+    total = 0.0
+    priced = True  # every sub-item has valid points (else the total is not worth reporting)
+    for i, raw in enumerate(audit["dimensions"]):
+        at: PathKey = ("audit", "dimensions", i)
+        code = raw["code"]
+        if code in dimension_at:
+            fail(
+                (*at, "code"), f"dimension {code!r} appears twice (first as dimensions[{dimension_at[code]}])"
+            )
+        else:
+            dimension_at[code] = i
+        covers: list[str] = []
+        for k, defect_dimension in enumerate(raw["defect_dimensions"]):
+            where: PathKey = (*at, "defect_dimensions", k)
+            if defect_dimension not in known:
+                fail(
+                    where,
+                    f"unknown defect dimension {defect_dimension!r}; the defect dimensions are: "
+                    f"{', '.join(sorted(known))}",
+                )
+            elif defect_dimension in covers:
+                fail(where, f"defect dimension {defect_dimension!r} is listed twice")
+            elif defect_dimension in covered_by:
+                fail(
+                    where,
+                    f"defect dimension {defect_dimension!r} is already covered by dimension "
+                    f"{covered_by[defect_dimension]!r}; each belongs to at most one",
+                )
+            else:
+                covered_by[defect_dimension] = code
+                covers.append(defect_dimension)
+        subitems: list[AuditSubitem] = []
+        for j, sub in enumerate(raw["subitems"]):
+            sub_at: PathKey = (*at, "subitems", j)
+            sub_code = sub["code"]
+            if sub_code in subitem_at:
+                first_i, first_j = subitem_at[sub_code]
+                fail(
+                    (*sub_at, "code"),
+                    f"sub-item {sub_code!r} appears twice (first as dimensions[{first_i}]"
+                    f".subitems[{first_j}]); sub-item codes are unique across the rubric",
+                )
+            else:
+                subitem_at[sub_code] = (i, j)
+            points = float(sub["points"])
+            if not math.isfinite(points) or points <= 0:
+                fail((*sub_at, "points"), f"a sub-item must be worth more than 0 points, got {sub['points']}")
+                priced = False
+            else:
+                total += points
+            subitems.append(
+                AuditSubitem(
+                    code=sub_code,
+                    zh=sub["name"]["zh"],
+                    en=sub["name"]["en"],
+                    points=points,
+                    rule=_rule(sub["rule"]),
+                )
+            )
+        dimensions.append(
+            AuditDimension(
+                code=code,
+                zh=raw["name"]["zh"],
+                en=raw["name"]["en"],
+                subitems=tuple(subitems),
+                defect_dimensions=tuple(covers),
+            )
+        )
+    if priced and abs(total - AUDIT_TOTAL) > _TOLERANCE:
+        fail(
+            ("audit", "dimensions"),
+            f"the sub-items must add up to exactly {AUDIT_TOTAL:g} points, they add up to {total:g}",
+        )
+    disagreement = float(audit["disagreement_points"])
+    if not math.isfinite(disagreement):
+        fail(("audit", "disagreement_points"), f"must be a finite number of points, got {disagreement}")
+    return AuditRubric(
+        dimensions=tuple(dimensions),
+        grades=_grades(data["grades"], _ignore),
+        disagreement_points=disagreement,
+    )
