@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         "  xfkit generate dossiers --pack default --seed 7 --count 20 --defects 3 --out dossiers.jsonl\n"
         "  xfkit validate scenarios/default\n"
         "  xfkit score intake --case cases.jsonl --id default-7-000003 --answer answer.json --json\n"
-        "  xfkit score findings --dossiers dossiers.jsonl --id ID --findings findings.json --json",
+        "  xfkit score findings --dossiers dossiers.jsonl --id ID --findings findings.json --json\n"
+        "  xfkit audit sample ledger.xlsx --by unit --rate 0.1 --min-per-stratum 2 --seed 1 --out s.csv\n"
+        "  xfkit audit assign sample.csv --reviewers reviewers.csv --k 2 --seed 1 --out assignment.csv\n"
+        "  xfkit audit report AU-1A2B3C4D --out report.xlsx",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xfkit {__version__}")
@@ -167,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     dossiers.set_defaults(run=cmd_generate_dossiers)
 
     _ledger_parser(sub)
+    from toolkit.cli_audit import add_audit_parser
+
+    add_audit_parser(sub)
 
     val = sub.add_parser(
         "validate",

@@ -6,12 +6,14 @@ dataclasses back.
 
 from __future__ import annotations
 
-from toolkit.store.api import Event, Score, Scored, Store, Submission
+from toolkit.store.api import AUDIT_APP, AuditRecord, Event, Score, Scored, Store, Submission
 from toolkit.store.engine import default_url, make_engine, mask_url
 from toolkit.store.migrations import LATEST, current_version, migrate
 
 __all__ = [
+    "AUDIT_APP",
     "LATEST",
+    "AuditRecord",
     "Event",
     "Score",
     "Scored",

@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from toolkit.audit.model import Audit, Review
 from toolkit.errors import AppendOnlyViolation, StoreError
 from toolkit.store.engine import make_engine, one_line, read_transaction, write_transaction
 from toolkit.store.migrations import migrate
-from toolkit.store.schema import events, scores, submissions
+from toolkit.store.schema import audits, events, scores, submissions
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,28 @@ class Event:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One stored audit as listed: its id, name, pack and when it was created."""
+
+    id: str
+    name: str
+    pack: str
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "pack": self.pack,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
 ScoreFn = Callable[[Submission], Mapping[str, Any]]
+
+#: the app name under which audit reviews are stored as submissions
+AUDIT_APP = "audit"
 
 
 class Store:
@@ -349,6 +371,70 @@ class Store:
             query = query.where(events.c.kind == kind)
         with self.read() as conn:
             return [_event(row) for row in conn.execute(query).mappings()]
+
+    def add_audit(self, audit: Audit) -> AuditRecord:
+        """Store a new audit's set-up; :class:`StoreError` when its id is taken."""
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.insert(audits)
+                    .values(id=audit.id, name=audit.name, pack=audit.pack, payload=audit.to_dict())
+                    .returning(audits.c.id, audits.c.name, audits.c.pack, audits.c.created_at)
+                )
+                .mappings()
+                .one()
+            )
+        return AuditRecord(row["id"], row["name"], row["pack"], row["created_at"])
+
+    def audit(self, audit_id: str) -> Audit | None:
+        """The audit ``audit_id``, or None when there is none."""
+        with self.read() as conn:
+            payload = conn.scalar(sa.select(audits.c.payload).where(audits.c.id == audit_id))
+        return None if payload is None else Audit.from_dict(payload)
+
+    def audits(self) -> list[AuditRecord]:
+        """Every stored audit, newest first."""
+        query = sa.select(audits.c.id, audits.c.name, audits.c.pack, audits.c.created_at).order_by(
+            audits.c.created_at.desc(), audits.c.id
+        )
+        with self.read() as conn:
+            return [
+                AuditRecord(r["id"], r["name"], r["pack"], r["created_at"])
+                for r in conn.execute(query).mappings()
+            ]
+
+    def save_review(self, audit: Audit, review: Review, score_fn: ScoreFn) -> Scored:
+        """Store a reviewer's review of one item (a new version; the latest counts), then its score.
+
+        Saved as a submission of app :data:`AUDIT_APP` with item ``<audit id>/<item id>``, so a review is
+        never changed in place: every save is a new row, and a reload reads the latest.
+        """
+        return self.submit_and_score(
+            app=AUDIT_APP,
+            actor=review.reviewer,
+            item_id=f"{audit.id}/{review.item_id}",
+            pack=audit.pack,
+            seed=None,
+            payload=review.to_dict(),
+            score_fn=score_fn,
+        )
+
+    def reviews(self, audit_id: str, reviewer: str | None = None) -> list[Review]:
+        """The latest saved review of each (item, reviewer) of an audit, in the order first saved."""
+        prefix = f"{audit_id}/"
+        query = (
+            sa.select(submissions.c.actor, submissions.c.item_id, submissions.c.payload)
+            .where(submissions.c.app == AUDIT_APP)
+            .where(sa.func.substr(submissions.c.item_id, 1, len(prefix)) == prefix)
+            .order_by(submissions.c.id)
+        )
+        if reviewer is not None:
+            query = query.where(submissions.c.actor == reviewer)
+        latest: dict[tuple[str, str], Review] = {}
+        with self.read() as conn:
+            for row in conn.execute(query).mappings():
+                latest[(row["actor"], row["item_id"])] = Review.from_dict(row["payload"])
+        return list(latest.values())
 
     def close(self) -> None:
         """Close every pooled connection."""

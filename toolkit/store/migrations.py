@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from toolkit.errors import StoreVersionError
 from toolkit.store.engine import read_transaction, write_transaction
-from toolkit.store.schema import events, schema_migrations, scores, submissions
+from toolkit.store.schema import audits, events, schema_migrations, scores, submissions
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
@@ -66,9 +66,15 @@ def _m001_initial(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _m002_audits(conn: Connection) -> None:
+    """Quality audits: one row per audit set-up."""
+    audits.create(conn)
+
+
 #: every migration, in the order applied
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "submissions, scores, events; append-only triggers on submissions and scores", _m001_initial),
+    (2, "audits: quality-audit set-ups", _m002_audits),
 )
 
 #: the schema version this code builds

@@ -123,5 +123,17 @@ events = sa.Table(
     sqlite_autoincrement=True,
 )
 
+#: quality audits (质量评查): each audit's set-up (sample, reviewers, assignment) as written when it was
+#: created; reviews are submissions (app "audit", item ``<audit id>/<item id>``), the latest one counting
+audits = sa.Table(
+    "audits",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("pack", sa.Text, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    _created_at(),
+)
+
 #: tables whose rows must never change once written
 APPEND_ONLY: tuple[sa.Table, ...] = (submissions, scores)
