@@ -46,8 +46,14 @@ APPS: tuple[AppInfo, ...] = (
         "app.faults.summary",
         "app.faults.audience",
     ),
+    AppInfo("audit", "audit.ipynb", "app.audit.title", "app.audit.summary", "app.audit.audience"),
     AppInfo(
-        "audit", "audit.ipynb", "app.audit.title", "app.audit.summary", "app.audit.audience", available=False
+        "audit_desk",
+        "audit_desk.ipynb",
+        "app.audit_desk.title",
+        "app.audit_desk.summary",
+        "app.audit_desk.audience",
+        trainer_only=True,
     ),
     AppInfo(
         "contest",

@@ -70,7 +70,7 @@ def test_english_setting_switches_the_visible_strings(server: Server, page: Reco
         "/api/contents/home.ipynb",
         "/home.ipynb",
         "/notebooks/home.ipynb",
-        "/voila/render/audit.ipynb",  # registered, not in this release
+        "/voila/render/contest.ipynb",  # registered, not in this release
         "/voila/render/../data/xfkit.sqlite3",
         "/voila/render/nothere.ipynb",
         "/voila/templates/xfkit/conf.json",

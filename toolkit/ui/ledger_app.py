@@ -11,7 +11,6 @@ the kernel, so nothing is served from the file system.
 
 from __future__ import annotations
 
-import base64
 import html
 import os
 import tempfile
@@ -31,6 +30,7 @@ from toolkit.packs import Pack
 from toolkit.rules.ledger_cards import card_counts, ledger_cards, red_list
 from toolkit.ui.busy import Busy
 from toolkit.ui.context import PageContext
+from toolkit.ui.download import XLSX_MIME, data_link
 from toolkit.ui.frame import Page
 from toolkit.ui.practice import practice_page
 
@@ -47,15 +47,6 @@ CARD_FILL = {
 #: rows above which the Excel download of the view is refused (the CLI writes any size)
 EXPORT_MAX_ROWS = 200_000
 RED_LIST_MAX = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _data_link(data: bytes, mime: str, filename: str, text: str) -> str:
-    href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return (
-        f'<a class="xf-open xf-download" download="{html.escape(filename, quote=True)}" '
-        f'href="{href}">{html.escape(text)}</a>'
-    )
 
 
 class LedgerDashboard:
@@ -396,7 +387,7 @@ class LedgerDashboard:
         doc = notice_document(
             notice, title=t("ledger.notice.title", self.lang) + " " + item_id, lang=self.lang
         )
-        link = _data_link(
+        link = data_link(
             doc.encode("utf-8"),
             "text/html;charset=utf-8",
             f"{item_id}.html",
@@ -428,8 +419,8 @@ class LedgerDashboard:
             write_ledger_frame(frame, path, self.pack, extra=extra)
             data = path.read_bytes()
         day = self.as_of.value.isoformat() if isinstance(self.as_of.value, date) else "view"
-        self.export_link.value = _data_link(
-            data, XLSX, f"ledger-{day}.xlsx", t("ledger.export.download", self.lang, rows=len(frame))
+        self.export_link.value = data_link(
+            data, XLSX_MIME, f"ledger-{day}.xlsx", t("ledger.export.download", self.lang, rows=len(frame))
         )
 
 

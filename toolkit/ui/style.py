@@ -240,6 +240,10 @@ CSS = f"""
 .xf-card-chip {{ color: #fff; font-weight: 700; font-size: 22px; padding: 6px 18px; border-radius: 8px; }}
 .xf-section {{ margin-top: 8px; }}
 .xf-page .xf-download {{ margin: 8px 0; }}
+.xf-report-frame {{ width: 100%; height: 80vh; border: 1px solid var(--xf-line); background: #fff; }}
+.xf-rubric details {{ margin: 4px 0; }}
+.xf-rubric summary {{ cursor: pointer; font-weight: 700; }}
+.xf-deduction {{ border-bottom: 1px solid var(--xf-line); padding: 4px 0; align-items: center; }}
 .xf-notice-preview {{ max-height: 32em; overflow: auto; border: 1px dashed var(--xf-line); margin: 8px 0; }}
 @media (max-width: 720px) {{
   .xf-page {{ font-size: 17px; }}
