@@ -30,12 +30,16 @@ _min_per_stratum = _whole("min-per-stratum", 0, 100_000)
 _dossier_count = _whole("dossiers", 1, 2000)
 
 
-def _share(name: str) -> Any:
+def _share(name: str, *, below_one: bool = False) -> Any:
+    """An argparse type for a share in (0, 1], or in (0, 1) with ``below_one``."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number such as 0.1, got {text!r}") from None
+        if below_one and not 0 < value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be above 0 and below 1, got {value}")
         if not 0 < value <= 1:
             raise argparse.ArgumentTypeError(f"{name} must be above 0 and at most 1, got {value}")
         return value
@@ -48,6 +52,9 @@ def _strata(text: str) -> tuple[str, ...]:
 
     keys = tuple(k.strip() for k in text.split(",") if k.strip())
     unknown = [k for k in keys if k not in STRATA_KEYS]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise argparse.ArgumentTypeError(f"{', '.join(twice)} given twice")
     if unknown:
         raise argparse.ArgumentTypeError(
             f"cannot stratify by {', '.join(unknown)}; use {', '.join(STRATA_KEYS)}"
@@ -63,10 +70,12 @@ def _sampling_options(p: argparse.ArgumentParser) -> None:
     size.add_argument("--rate", type=_share("rate"), help="share of each stratum to draw, e.g. 0.1")
     size.add_argument(
         "--confidence",
-        type=_share("confidence"),
+        type=_share("confidence", below_one=True),
         help="size by Cochran's formula for this confidence, e.g. 0.95",
     )
-    p.add_argument("--margin", type=_share("margin"), default=0.05, help="margin of error (default 0.05)")
+    p.add_argument(
+        "--margin", type=_share("margin", below_one=True), default=0.05, help="margin of error (default 0.05)"
+    )
     p.add_argument("--min-per-stratum", type=_min_per_stratum, default=0, help="minimum drawn per stratum")
     p.add_argument("--seed", type=_seed, required=True, help="seed of the draw and the assignment")
     p.add_argument("--pack", default="default", help="pack name or folder (default: default)")
@@ -153,10 +162,18 @@ def _read_ledger(path: Path, pack: Pack) -> pd.DataFrame:
         ) from None
 
 
-def _reviewers(path: Path) -> tuple[Reviewer, ...]:
-    from toolkit.audit.setup import parse_reviewers
+def _reviewers(path: Path, pack: Pack) -> tuple[Reviewer, ...]:
+    from toolkit.audit.setup import parse_reviewers, unknown_units
 
-    return parse_reviewers(path.read_bytes(), str(path))
+    reviewers = parse_reviewers(path.read_bytes(), str(path))
+    unknown = unknown_units(reviewers, pack)
+    if unknown:
+        print(
+            f"xfkit: warning: {path}: the pack knows no unit {', '.join(unknown)}; those reviewers are taken "
+            "to be from outside every audited unit",
+            file=sys.stderr,
+        )
+    return reviewers
 
 
 def _draw(items: Sequence[AuditItem], args: argparse.Namespace) -> Sample:
@@ -218,7 +235,7 @@ def cmd_audit_assign(args: argparse.Namespace) -> int:
         raise _Unusable([f"--out: {args.out}: an assignment is written as .csv"])
     pack = load_pack(args.pack)
     items = ledger_population(_read_ledger(args.sample, pack), pack)
-    reviewers = _reviewers(args.reviewers)
+    reviewers = _reviewers(args.reviewers, pack)
     assignment = assign_reviewers(items, reviewers, k=args.k, seed=args.seed)
     unit_of = {r.name: r.unit for r in reviewers}
     buffer = io.StringIO()
@@ -249,7 +266,7 @@ def cmd_audit_create(args: argparse.Namespace) -> int:
     from toolkit.packs import load_pack
 
     pack = load_pack(args.pack)
-    reviewers = _reviewers(args.reviewers)
+    reviewers = _reviewers(args.reviewers, pack)
     if args.ledger is not None:
         population = ledger_population(_read_ledger(args.ledger, pack), pack)
         source = f"ledger:{args.ledger.name}"

@@ -24,17 +24,29 @@ STRATA_KEYS: tuple[str, ...] = ("unit", "category", "status", "problem_type", "c
 
 @dataclass(frozen=True, slots=True)
 class DossierRef:
-    """How to rebuild a generated dossier: ``pick_dossier(gen, seed, level)`` with the audit's pack."""
+    """How to rebuild a generated dossier on the server.
+
+    ``build_dossier(gen, seed, index, defects=defects, level=level)`` with the audit's pack; without
+    ``defects`` (older audits) ``pick_dossier(gen, seed, level)``.
+    """
 
     seed: int
     level: str
+    index: int = 0
+    defects: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seed": self.seed, "level": self.level}
+        return {"seed": self.seed, "level": self.level, "index": self.index, "defects": self.defects}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DossierRef:
-        return cls(int(data["seed"]), str(data["level"]))
+        defects = data.get("defects")
+        return cls(
+            int(data["seed"]),
+            str(data["level"]),
+            int(data.get("index", 0)),
+            None if defects is None else int(defects),
+        )
 
 
 @dataclass(frozen=True, slots=True)

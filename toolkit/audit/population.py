@@ -9,7 +9,7 @@ calibrates reviewers, and never stored with the audit.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +19,10 @@ from toolkit.audit.model import Audit, AuditItem, DossierRef, Review
 from toolkit.domain.codes import ItemStatus, Level
 from toolkit.domain.dossier import Dossier
 from toolkit.domain.models import Case
-from toolkit.errors import AuditError
+from toolkit.errors import AuditError, GenerationError
 from toolkit.generate.cases import CaseGenerator
-from toolkit.generate.pick import pick_dossier
+from toolkit.generate.dossiers import build_dossier
+from toolkit.generate.pick import MAX_TRIES, pick_dossier
 from toolkit.packs import Pack
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def ledger_population(frame: pd.DataFrame, pack: Pack) -> tuple[AuditItem, ...]:
     return tuple(items)
 
 
-def dossier_item(dossier: Dossier, case: Case, pack: Pack) -> AuditItem:
+def dossier_item(dossier: Dossier, case: Case, pack: Pack, ref: DossierRef | None = None) -> AuditItem:
     """The audit item for a generated dossier of ``case``."""
     from toolkit.audit.masking import personal_of_case
 
@@ -112,32 +113,44 @@ def dossier_item(dossier: Dossier, case: Case, pack: Pack) -> AuditItem:
         received=case.received_at.date(),
         summary="",
         personal=personal_of_case(case),
-        dossier=DossierRef(dossier.seed, str(dossier.level)),
+        dossier=ref or DossierRef(dossier.seed, str(dossier.level), dossier.index, len(dossier.answer_key)),
     )
 
 
-def _dossier_seeds(seed: int, count: int) -> Iterator[tuple[int, Level]]:
-    rng = random.Random(f"{seed}|audit-population")
-    levels = tuple(Level)
-    for _ in range(count):
-        yield rng.getrandbits(40), rng.choice(levels)
+#: planted defects per dossier of an audit population, drawn uniformly (0: a clean file)
+AUDIT_DEFECTS: tuple[int, ...] = (0, 1, 1, 2, 2, 3)
 
 
 def dossier_population(pack: Pack, seed: int, count: int) -> tuple[tuple[AuditItem, ...], dict[str, Dossier]]:
-    """``count`` generated dossiers (levels mixed, 0–4 planted defects each) as audit items.
+    """``count`` generated dossiers of one seed (levels mixed, 0–3 planted defects each) as audit items.
 
     Returns the items and the dossiers by item id (answer keys included: keep them on the server).
-    The same pack, seed and count give the same items everywhere.
+    The same pack, seed and count give the same items everywhere. All cases come from the one seed, so the
+    history ledger they are checked against is built once.
     """
     if not 1 <= count <= MAX_DOSSIERS:
         raise AuditError(f"dossiers: give between 1 and {MAX_DOSSIERS}, not {count}")
     gen = CaseGenerator(pack)
+    rng = random.Random(f"{seed}|audit-population")
+    levels = tuple(Level)
     items: list[AuditItem] = []
     dossiers: dict[str, Dossier] = {}
-    for one_seed, level in _dossier_seeds(seed, count):
-        dossier = pick_dossier(gen, one_seed, level)
-        case = gen.case(dossier.seed, dossier.index, dossier.level)
-        item = dossier_item(dossier, case, pack)
+    index = 0
+    while len(items) < count:
+        level, defects = rng.choice(levels), rng.choice(AUDIT_DEFECTS)
+        for _ in range(MAX_TRIES):
+            index += 1
+            try:
+                dossier = build_dossier(gen, seed, index, defects=defects, level=level)
+                break
+            except GenerationError:
+                continue
+        else:
+            raise AuditError(
+                f"dossiers: no dossier with {defects} defect(s) near case {index} of seed {seed}"
+            )
+        case = gen.case(seed, index, level)
+        item = dossier_item(dossier, case, pack, DossierRef(seed, str(level), index, defects))
         items.append(item)
         dossiers[item.id] = dossier
     return tuple(items), dossiers
@@ -145,9 +158,12 @@ def dossier_population(pack: Pack, seed: int, count: int) -> tuple[tuple[AuditIt
 
 def rebuild(item: AuditItem, gen: CaseGenerator) -> Dossier | None:
     """The dossier behind a generated item, rebuilt from its seed (None for a ledger item)."""
-    if item.dossier is None:
+    ref = item.dossier
+    if ref is None:
         return None
-    return pick_dossier(gen, item.dossier.seed, Level(item.dossier.level))
+    if ref.defects is None:
+        return pick_dossier(gen, ref.seed, Level(ref.level))
+    return build_dossier(gen, ref.seed, ref.index, defects=ref.defects, level=Level(ref.level))
 
 
 def rebuild_all(items: Sequence[AuditItem], gen: CaseGenerator) -> dict[str, Dossier]:

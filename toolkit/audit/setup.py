@@ -19,7 +19,14 @@ from toolkit.audit.sampling import draw_sample
 from toolkit.errors import AuditError
 from toolkit.packs import Pack
 
-__all__ = ["REVIEWER_HEADERS", "demo_reviewers", "new_audit", "parse_reviewers", "reviewers_csv"]
+__all__ = [
+    "REVIEWER_HEADERS",
+    "demo_reviewers",
+    "new_audit",
+    "parse_reviewers",
+    "reviewers_csv",
+    "unknown_units",
+]
 
 #: accepted headers of a reviewers file, per column
 REVIEWER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -99,27 +106,28 @@ def parse_reviewers(raw: bytes, source: str = "reviewers.csv") -> tuple[Reviewer
     the file, row and column for an unreadable file, a missing column, an empty cell or a name given twice.
     """
     text = _decode(raw, source)
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
+    numbered = [
+        (n, row)
+        for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+        if any(c.strip() for c in row)
+    ]
+    if not numbered:
         raise AuditError(f"{source}: the file is empty")
-    header = [cell.strip().lower() for cell in rows[0]]
+    header_row, header_cells = numbered[0]
+    header = [cell.strip().lower() for cell in header_cells]
     index: dict[str, int] = {}
     for key, names in REVIEWER_HEADERS.items():
         found = [i for i, cell in enumerate(header) if cell in names]
         if not found:
             raise AuditError(
-                f"{source}: row 1: no {key} column (headers found: {', '.join(rows[0])}; "
+                f"{source}: row {header_row}: no {key} column (headers found: {', '.join(header_cells)}; "
                 f"use one of {', '.join(names)})"
             )
         index[key] = found[0]
     reviewers: list[Reviewer] = []
     seen: dict[str, int] = {}
     problems: list[str] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in numbered[1:]:
         cells = {key: row[i].strip() if i < len(row) else "" for key, i in index.items()}
         for key, value in cells.items():
             if not value:
@@ -159,6 +167,17 @@ def demo_reviewers(pack: Pack, seed: int = 2025, count: int = 8) -> tuple[Review
         names.add(name)
         out.append(Reviewer(name, unit))
     return tuple(out)
+
+
+def unknown_units(reviewers: Sequence[Reviewer], pack: Pack) -> list[str]:
+    """The units of ``reviewers`` the pack knows neither as a code nor as a name (likely misspelt).
+
+    Such a reviewer is never "from" any audited unit, so nothing stops them reviewing their own unit's
+    items: callers warn about these.
+    """
+    j = pack.jurisdiction
+    names = {j.name(code) for code in j.codes()}
+    return sorted({r.unit for r in reviewers if not j.has(r.unit) and r.unit not in names})
 
 
 def reviewers_csv(reviewers: Sequence[Reviewer]) -> str:

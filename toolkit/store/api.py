@@ -393,9 +393,9 @@ class Store:
         return None if payload is None else Audit.from_dict(payload)
 
     def audits(self) -> list[AuditRecord]:
-        """Every stored audit, newest first."""
+        """Every stored audit, the most recently stored first."""
         query = sa.select(audits.c.id, audits.c.name, audits.c.pack, audits.c.created_at).order_by(
-            audits.c.created_at.desc(), audits.c.id
+            audits.c.seq.desc()
         )
         with self.read() as conn:
             return [

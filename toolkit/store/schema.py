@@ -128,11 +128,13 @@ events = sa.Table(
 audits = sa.Table(
     "audits",
     metadata,
-    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.Text, nullable=False, unique=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("pack", sa.Text, nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     _created_at(),
+    sqlite_autoincrement=True,
 )
 
 #: tables whose rows must never change once written

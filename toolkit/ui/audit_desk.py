@@ -25,7 +25,7 @@ import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 from toolkit.audit.model import STRATA_KEYS, Audit, AuditItem, Reviewer, Sample
 from toolkit.audit.population import dossier_population, ledger_population, results_for
 from toolkit.audit.sampling import draw_sample
-from toolkit.audit.setup import demo_reviewers, new_audit, parse_reviewers, reviewers_csv
+from toolkit.audit.setup import demo_reviewers, new_audit, parse_reviewers, reviewers_csv, unknown_units
 from toolkit.errors import AssignmentInfeasible, AuditError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.pick import new_seed
@@ -135,6 +135,7 @@ class AuditDesk:
                 self.upload,
                 self.dossiers,
                 self.by,
+                widgets.HTML(value=f'<p class="xf-hint">{html.escape(t("desk.by_hint", lang))}</p>'),
                 self.method,
                 self.rate,
                 self.min_per_stratum,
@@ -275,8 +276,12 @@ class AuditDesk:
                 return
             self.store.add_audit(audit)
         self.preview_out.value = self._sample_html(audit.sample)
+        unknown = unknown_units(reviewers, self.pack)
+        note = t("desk.unknown_units", self.lang, units=", ".join(unknown))
+        warning = f'<p class="xf-hint">{html.escape(note)}</p>' if unknown else ""
         self.created.value = (
             f"<h3>{html.escape(t('desk.created', self.lang, id=audit.id, n=len(audit.items)))}</h3>"
+            + warning
             + self._links_html(audit, {})
         )
         self.page.messages.info(t("desk.created", self.lang, id=audit.id, n=len(audit.items)))
