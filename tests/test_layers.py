@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-PURE = ("toolkit.domain", "toolkit.rules", "toolkit.generate", "toolkit.scoring", "toolkit.audit", "toolkit.errors")
+PURE = (
+    "toolkit.domain",
+    "toolkit.rules",
+    "toolkit.generate",
+    "toolkit.scoring",
+    "toolkit.audit",
+    "toolkit.errors",
+)
 FORBIDDEN = ("ipywidgets", "sqlalchemy", "voila", "tornado", "IPython", "openpyxl")
 
 
