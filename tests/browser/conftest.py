@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,6 +89,21 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[Recorded]:
         pass  # the test closed the page itself: nothing left to photograph
     finally:
         context.close()
+
+
+def record_frames(rec: Recorded) -> list[str]:
+    """Every websocket frame the page receives or sends from now on, as text (filled as they come)."""
+    frames: list[str] = []
+
+    def on_socket(ws: Any) -> None:
+        def keep(payload: Any) -> None:
+            frames.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
+
+        ws.on("framereceived", keep)
+        ws.on("framesent", keep)
+
+    rec.page.on("websocket", on_socket)  # type: ignore[attr-defined]
+    return frames
 
 
 def open_app(rec: Recorded, url: str, text: str, timeout_ms: int = 90_000) -> None:

@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, SECRET, Recorded, Server, open_app, start_server, stop_server
+from tests.browser.conftest import (
+    ARTIFACTS,
+    SECRET,
+    Recorded,
+    Server,
+    open_app,
+    record_frames,
+    start_server,
+    stop_server,
+)
 from toolkit.audit.model import Audit
 from toolkit.i18n import t
 from toolkit.store import Store
@@ -31,20 +40,6 @@ def _shot(pg: Any, name: str, height: int = 2400) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.set_viewport_size({"width": 1280, "height": height})
     pg.screenshot(path=str(ARTIFACTS / f"audit_{name}.png"), full_page=True)
-
-
-def _frames(rec: Recorded) -> list[str]:
-    frames: list[str] = []
-
-    def on_socket(ws: Any) -> None:
-        def keep(payload: Any) -> None:
-            frames.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
-
-        ws.on("framereceived", keep)
-        ws.on("framesent", keep)
-
-    rec.page.on("websocket", on_socket)  # type: ignore[attr-defined]
-    return frames
 
 
 def _store(server: Server) -> Store:
@@ -97,7 +92,7 @@ def test_an_audit_from_set_up_to_report_survives_a_restart(
         context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
         rpg = context.new_page()
         rec = Recorded(rpg, [])
-        frames = _frames(rec)
+        frames = record_frames(rec)
         url = f"{servers[-1].url}/voila/render/audit.ipynb?audit={audit.id}&r={audit.tokens[name]}"
         open_app(rec, url, t("audit.rubric", ZH))
         picker = rpg.locator(".xf-start select").first

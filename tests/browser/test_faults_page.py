@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import Recorded, Server, open_app
+from tests.browser.conftest import Recorded, Server, open_app, record_frames
 from toolkit.i18n import t
 from toolkit.packs import load_pack
 from toolkit.store import Store
@@ -13,22 +13,8 @@ FAULTS = "/voila/render/faults.ipynb"
 ZH = "zh"
 
 
-def _frames(rec: Recorded) -> list[str]:
-    frames: list[str] = []
-
-    def on_socket(ws: Any) -> None:
-        def keep(payload: Any) -> None:
-            frames.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
-
-        ws.on("framereceived", keep)
-        ws.on("framesent", keep)
-
-    rec.page.on("websocket", on_socket)  # type: ignore[attr-defined]
-    return frames
-
-
 def test_a_reviewer_marks_faults_and_submits(server: Server, page: Recorded) -> None:
-    frames = _frames(page)
+    frames = record_frames(page)
     open_app(page, server.url + FAULTS + "?lang=zh", t("faults.start.next", ZH))
     pg: Any = page.page
     pg.get_by_placeholder(t("practice.name_hint", ZH)).fill("浏览器评查员")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.conftest import Recorded, Server, open_app
+from tests.browser.conftest import Recorded, Server, open_app, record_frames
 from toolkit.domain.codes import Category, Channel, Disposal, Flag, Level, ManagementLevel, RouteAction
 from toolkit.domain.models import Case
 from toolkit.generate.cases import UNSPECIFIED, CaseGenerator
@@ -16,21 +16,6 @@ from toolkit.store import Store
 
 INTAKE = "/voila/render/intake.ipynb"
 ZH = "zh"
-
-
-def _frames(rec: Recorded) -> list[str]:
-    """Every websocket frame the page receives from now on, as text."""
-    frames: list[str] = []
-
-    def on_socket(ws: Any) -> None:
-        def keep(payload: Any) -> None:
-            frames.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
-
-        ws.on("framereceived", keep)
-        ws.on("framesent", keep)
-
-    rec.page.on("websocket", on_socket)  # type: ignore[attr-defined]
-    return frames
 
 
 def _labelled(pg: Any, kind: str, label: str, scope: str = "body") -> Any:
@@ -107,7 +92,7 @@ def _fill_form(pg: Any, case: Case, pack: Pack) -> None:
 
 
 def test_a_learner_receives_a_visitor_and_registers_the_item(server: Server, page: Recorded) -> None:
-    frames = _frames(page)
+    frames = record_frames(page)
     open_app(page, server.url + INTAKE + "?lang=zh", t("intake.start.next", ZH))
     pg: Any = page.page
     pg.get_by_placeholder(t("practice.name_hint", ZH)).fill("浏览器学员")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import ipywidgets as widgets
 import pytest
 
 TAG = re.compile(r"<[^>]+>")
@@ -18,6 +20,26 @@ def walk(widget: Any) -> Iterator[Any]:
     yield widget
     for child in getattr(widget, "children", ()):
         yield from walk(child)
+
+
+def widget_states(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The synced state of every widget the page references: everything its browser could read."""
+    instances = widgets.widget._instances
+    todo, seen = [root.model_id], set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in seen:
+            continue
+        seen.add(model_id)
+        state = instances[model_id].get_state()
+        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state, ensure_ascii=False, default=str))
+        yield model_id, state
+
+
+def widget_texts(root: Any) -> Iterator[str]:
+    """:func:`widget_states` as JSON text, one widget each."""
+    for _model_id, state in widget_states(root):
+        yield json.dumps(state, ensure_ascii=False, default=str)
 
 
 def shown(widget: Any) -> bool:

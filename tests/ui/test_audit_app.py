@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as widgets
 import pytest
 
+from tests.ui.conftest import widget_texts
 from toolkit.audit.masking import mask_name
 from toolkit.audit.model import Audit
 from toolkit.audit.population import dossier_population, rebuild
@@ -70,20 +68,6 @@ def deduct(app: AuditReviewApp, subitem: str, points: float, note: str = "说明
     app.panel.points.value = points
     app.panel.note.value = note
     app.panel.add.click()
-
-
-def widget_texts(root: Any) -> Iterator[str]:
-    """The synced state of every widget the page references, as JSON text."""
-    instances = widgets.widget._instances
-    todo, seen = [root.model_id], set()
-    while todo:
-        model_id = todo.pop()
-        if model_id in seen:
-            continue
-        seen.add(model_id)
-        text = json.dumps(instances[model_id].get_state(), ensure_ascii=False, default=str)
-        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", text)
-        yield text
 
 
 def test_a_reviewer_sees_only_their_items(

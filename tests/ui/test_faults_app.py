@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as widgets
 import pytest
 
+from tests.ui.conftest import widget_texts
 from toolkit.domain.codes import Level
 from toolkit.domain.dossier import Dossier
 from toolkit.generate.cases import CaseGenerator
@@ -57,20 +56,6 @@ def mark(app: FaultsApp, document: str, defect: str, note: str = "") -> bool:
     before = len(panel.marks)
     panel.add_button.click()
     return len(panel.marks) == before + 1
-
-
-def widget_texts(root: Any) -> Iterator[str]:
-    """The synced state of every widget the page references, as JSON text."""
-    instances = widgets.widget._instances
-    todo, seen = [root.model_id], set()
-    while todo:
-        model_id = todo.pop()
-        if model_id in seen:
-            continue
-        seen.add(model_id)
-        text = json.dumps(instances[model_id].get_state(), ensure_ascii=False, default=str)
-        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", text)
-        yield text
 
 
 def secrets_of(app: FaultsApp) -> list[str]:

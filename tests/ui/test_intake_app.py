@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as widgets
 import pytest
 
+from tests.ui.conftest import widget_states
 from toolkit.domain.codes import Channel, Flag, Level
 from toolkit.domain.models import Case, Truth
 from toolkit.generate.cases import CaseGenerator
@@ -87,19 +86,12 @@ def talk_through(app: IntakeApp, *, model: bool = True) -> list[str]:
 
 
 def all_widget_states(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The synced state of every widget the page references: everything its browser could read."""
-    instances = widgets.widget._instances
-    todo, seen = [root.model_id], set()
-    while todo:
-        model_id = todo.pop()
-        if model_id in seen:
-            continue
-        seen.add(model_id)
-        state = instances[model_id].get_state()
-        text = json.dumps(state, ensure_ascii=False, default=str)
-        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", text)
+    """Every widget state the page references; the walk must reach the whole page."""
+    seen = 0
+    for model_id, state in widget_states(root):
+        seen += 1
         yield model_id, state
-    assert len(seen) > 50, "the walk reaches the page's widgets"
+    assert seen > 50, "the walk reaches the page's widgets"
 
 
 def secrets_of(app: IntakeApp) -> list[str]:
