@@ -280,16 +280,21 @@ def build_parser() -> argparse.ArgumentParser:
 # -- xfkit ledger ---------------------------------------------------------------------------------
 
 
-def _ledger_parser(sub: Any) -> None:
-    """The ``ledger`` command group; each sub-command is one ``ledger_sub.add_parser`` below."""
-    ledger = sub.add_parser("ledger", help="check and summarise ledger (台账) files")
-    ledger_sub = ledger.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+def command_group(sub: Any, name: str, help_text: str) -> Any:
+    """A command with sub-commands (``xfkit ledger ...``); alone it prints its help and exits 2."""
+    group = sub.add_parser(name, help=help_text)
 
     def group_help(_args: argparse.Namespace) -> int:
-        ledger.print_help(sys.stderr)
+        group.print_help(sys.stderr)
         return EXIT_USAGE
 
-    ledger.set_defaults(run=group_help)
+    group.set_defaults(run=group_help)
+    return group.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+
+
+def _ledger_parser(sub: Any) -> None:
+    """The ``ledger`` command group; each sub-command is one ``ledger_sub.add_parser`` below."""
+    ledger_sub = command_group(sub, "ledger", "check and summarise ledger (台账) files")
 
     imp = ledger_sub.add_parser(
         "import",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.cli import EXIT_USAGE, _Parser, _seed, _Unusable, _whole
+from toolkit.cli import _seed, _Unusable, _whole, command_group
 from toolkit.fileio import atomic_output
 
 if TYPE_CHECKING:
@@ -83,14 +83,7 @@ def _sampling_options(p: argparse.ArgumentParser) -> None:
 
 def add_audit_parser(sub: Any) -> None:
     """The ``audit`` command group."""
-    audit = sub.add_parser("audit", help="quality audits (质量评查): sample, assign reviewers, report")
-    audit_sub = audit.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
-
-    def group_help(_args: argparse.Namespace) -> int:
-        audit.print_help(sys.stderr)
-        return EXIT_USAGE
-
-    audit.set_defaults(run=group_help)
+    audit_sub = command_group(sub, "audit", "quality audits (质量评查): sample, assign reviewers, report")
 
     sample = audit_sub.add_parser(
         "sample",
