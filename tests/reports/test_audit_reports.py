@@ -652,3 +652,13 @@ def test_any_spelling_of_the_language_works(results: AuditResults, pack: Pack) -
     document = audit_report_html(results, pack, "en-US")
     assert '<html lang="en">' in document and "Fact finding" in document
     assert _book(results, pack, "en_GB").sheetnames == SHEETS["en"]
+
+
+def test_the_population_source_is_said_in_words(results: AuditResults, pack: Pack) -> None:
+    from toolkit.reports import AuditLabels
+
+    zh, en = AuditLabels(results, pack, "zh"), AuditLabels(results, pack, "en")
+    assert zh.source("dossiers:60") == "生成案卷 60 件"
+    assert en.source("ledger:台账.xlsx") == "Ledger file 台账.xlsx"
+    assert en.source("ledger:demo") == "The demo ledger"
+    assert zh.source("something else") == "something else"

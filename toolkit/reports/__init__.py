@@ -107,6 +107,17 @@ class AuditLabels:
         """``values`` joined with the language's list separator."""
         return self.msg("report.audit.sep").join(values)
 
+    def source(self, text: str) -> str:
+        """The population source in words (``dossiers:N``, ``ledger:FILE``); anything else as it is."""
+        kind, _, rest = text.partition(":")
+        if kind == "dossiers" and rest.isdigit():
+            return self.msg("report.audit.source.dossiers", n=int(rest))
+        if kind == "ledger" and rest:
+            return self.msg(
+                "report.audit.source.demo" if rest == "demo" else "report.audit.source.ledger", name=rest
+            )
+        return text
+
     def yes_no(self, value: bool) -> str:
         return self.msg("report.audit.yes" if value else "report.audit.no")
 
@@ -195,7 +206,7 @@ def audit_summary(labels: AuditLabels) -> list[tuple[str, SummaryValue]]:
         (labels.msg("report.audit.field.name"), audit.name),
         (labels.msg("report.audit.field.id"), audit.id),
         (labels.msg("report.audit.field.pack"), f"{labels.pack.title(labels.lang)} ({audit.pack})"),
-        (labels.msg("report.audit.field.source"), audit.source),
+        (labels.msg("report.audit.field.source"), labels.source(audit.source)),
         (labels.msg("report.audit.field.population"), rule.population),
         (labels.msg("report.audit.field.sample"), rule.size),
         (labels.msg("report.audit.field.method"), labels.method(rule.method)),

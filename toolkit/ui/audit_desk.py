@@ -174,6 +174,7 @@ class AuditDesk:
         )
         self.tabs = widgets.Tab(children=(setup, follow))
         self.tabs.titles = (t("desk.tab.new", lang), t("desk.tab.follow", lang))
+        self.tabs.add_class("xf-tabs")
         page.body.children = (self.tabs,)
         self._show_source()
         self._show_method()

@@ -74,7 +74,9 @@ class AuditReviewApp:
         self.item_box = widgets.VBox()
         self.item_box.add_class("xf-section")
         self.status = widgets.HTML()
-        self.done = widgets.Button(description=t("audit.done", lang), button_style="success")
+        self.done = widgets.Button(
+            description=t("audit.done", lang), button_style="success", layout=widgets.Layout(width="auto")
+        )
         self.panel = DeductionPanel(
             rubric=self.rubric,
             defects=pack.defects,

@@ -236,6 +236,7 @@ CSS = f"""
   max-width: none;
   flex: 0 0 auto;
 }}
+.xf-page .xf-tabs > .lm-TabBar .lm-TabBar-tab {{ min-width: 8em; max-width: none; flex: 0 0 auto; }}
 .xf-chips {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }}
 .xf-card-chip {{ color: #fff; font-weight: 700; font-size: 22px; padding: 6px 18px; border-radius: 8px; }}
 .xf-section {{ margin-top: 8px; }}
