@@ -27,9 +27,8 @@ from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.pick import new_seed, pick_dossier
 from toolkit.i18n import t
 from toolkit.packs import Pack
-from toolkit.scoring.findings import FindingsReport, score_findings
+from toolkit.scoring.findings import FindingsReport
 from toolkit.ui.context import PageContext
-from toolkit.ui.dossier_view import dossier_tabs
 from toolkit.ui.findings_view import findings_report_html
 from toolkit.ui.frame import Page
 from toolkit.ui.marking import MarkingPanel
@@ -41,6 +40,7 @@ from toolkit.ui.practice import (
     practice_page,
     store_then_score,
 )
+from toolkit.ui.work import FindingsWork
 
 __all__ = ["APP", "FaultsApp", "faults_app"]
 
@@ -52,12 +52,19 @@ class Review:
     """One dossier being reviewed; ``locked`` once the marks are stored."""
 
     id: str
-    dossier: Dossier
     reviewer: str
     started: datetime
-    panel: MarkingPanel
+    work: FindingsWork
     locked: bool = False
     report: FindingsReport | None = None
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.work.dossier
+
+    @property
+    def panel(self) -> MarkingPanel:
+        return self.work.panel
 
 
 class FaultsApp:
@@ -89,31 +96,21 @@ class FaultsApp:
         """Begin reviewing a new dossier with a fresh seed at ``level``."""
         lang = self.lang
         dossier = pick_dossier(self.gen, new_seed(), level)
-        public = dossier.public_dict()
-        tabs = dossier_tabs(public, lang)
-        documents = [(doc["id"], title) for doc, title in zip(public["documents"], tabs.titles, strict=True)]
-        defects = [(d.code, d.dimension, d.name) for d in self.pack.defects.types.values()]
-        panel = MarkingPanel(
-            documents=documents,
-            defects=defects,
+        work = FindingsWork(
+            dossier=dossier,
+            pack=self.pack,
             lang=lang,
             guard=self.page.messages.guard,
             on_refused=self._refused,
+            header=self._header_html(dossier),
+            submit=self.submit_button,
         )
-        self.review = Review(
-            id=uuid.uuid4().hex, dossier=dossier, reviewer=name, started=datetime.now(BEIJING), panel=panel
-        )
-        left = widgets.VBox(children=(widgets.HTML(value=self._header_html(dossier)), tabs))
-        left.add_class("xf-col")
-        left.add_class("xf-col-wide")
-        right = widgets.VBox(children=(panel.widget, self.submit_button))
-        right.add_class("xf-col")
-        columns = widgets.Box(children=(left, right))
-        columns.add_class("xf-columns")
+        self.review = Review(id=uuid.uuid4().hex, reviewer=name, started=datetime.now(BEIJING), work=work)
+        columns = work.widget
         self.work.children = (columns,)
         self.submit_button.disabled = False
         self.report.value = ""
-        self.page.messages.info(t("faults.started", lang, name=name, count=len(public["documents"])))
+        self.page.messages.info(t("faults.started", lang, name=name, count=work.documents))
         self._show_history()
 
     def submit(self) -> FindingsReport | None:
@@ -127,7 +124,7 @@ class FaultsApp:
             self._refused("resubmit-after-lock", {"dossier": review.dossier.id, "review": review.id})
             return None
         dossier = review.dossier
-        findings = list(review.panel.marks)
+        findings = review.work.findings
         payload: dict[str, Any] = {
             "review": review.id,
             "dossier": dossier.id,
@@ -146,10 +143,10 @@ class FaultsApp:
             pack=dossier.pack,
             seed=dossier.seed,
             payload=payload,
-            score=lambda: score_findings(dossier, findings, self.pack),
+            score=lambda: review.work.score(findings),
         )
         review.locked = True
-        review.panel.lock()
+        review.work.lock()
         self.submit_button.disabled = True
         self.report.value = f"<h2>{html.escape(t('faults.report.title', lang))}</h2>" + findings_report_html(
             review.report, dossier=dossier, pack=self.pack, lang=lang

@@ -24,18 +24,16 @@ import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
 from toolkit.domain.codes import Channel, Level
 from toolkit.domain.conversation import Conversation
-from toolkit.domain.models import Case, Truth
+from toolkit.domain.models import Case
 from toolkit.generate.cases import CaseGenerator
-from toolkit.generate.conversation import build_conversation
 from toolkit.generate.pick import new_seed, pick_case
 from toolkit.i18n import t
 from toolkit.packs import Pack
-from toolkit.scoring.intake import ScoreReport, score_intake
+from toolkit.scoring.intake import ScoreReport
 from toolkit.ui.context import PageContext
 from toolkit.ui.conversation import ConversationPanel
 from toolkit.ui.frame import Page
 from toolkit.ui.lookup import LookupPanel
-from toolkit.ui.material import case_header_html, material_view
 from toolkit.ui.practice import (
     BEIJING,
     StartPanel,
@@ -48,11 +46,11 @@ from toolkit.ui.practice import (
 )
 from toolkit.ui.registration import RegistrationForm
 from toolkit.ui.score_view import report_html
+from toolkit.ui.work import IntakeWork
 
 __all__ = ["APP", "IntakeApp", "intake_app", "learner_name"]
 
 APP = "intake"
-TALK = (Channel.VISIT, Channel.PHONE)
 
 
 @dataclass(slots=True)
@@ -60,16 +58,32 @@ class Attempt:
     """One case being worked on; ``locked`` once its answer is stored."""
 
     id: str
-    case: Case
     learner: str
     started: datetime
-    form: RegistrationForm
-    lookup: LookupPanel
-    conversation: Conversation | None = None
-    panel: ConversationPanel | None = None
+    work: IntakeWork
     locked: bool = False
     report: ScoreReport | None = None
     refusals: list[str] = field(default_factory=list)
+
+    @property
+    def case(self) -> Case:
+        return self.work.case
+
+    @property
+    def form(self) -> RegistrationForm:
+        return self.work.form
+
+    @property
+    def lookup(self) -> LookupPanel:
+        return self.work.lookup
+
+    @property
+    def conversation(self) -> Conversation | None:
+        return self.work.conversation
+
+    @property
+    def panel(self) -> ConversationPanel | None:
+        return self.work.panel
 
 
 class IntakeApp:
@@ -124,49 +138,18 @@ class IntakeApp:
         channel = Channel.parse(self.channel.value) if self.channel.value else None
         seed = new_seed()
         case = pick_case(self.gen, seed, level, channel)
-        form = RegistrationForm(pack=self.pack, lang=lang, received=case.received_at.date())
-        lookup = LookupPanel(
+        work = IntakeWork(
+            case=case,
             pack=self.pack,
-            history=self.gen.history(seed),
+            gen=self.gen,
             lang=lang,
             guard=self.page.messages.guard,
-            on_use_repeat=form.set_repeat_of,
-            on_use_accused=form.set_accused,
+            on_refused=self._refused,
+            on_finished=lambda: self.page.messages.info(t("intake.talk.finished", lang)),
+            submit=self.submit_button,
         )
-        attempt = Attempt(
-            id=uuid.uuid4().hex,
-            case=case,
-            learner=name,
-            started=datetime.now(BEIJING),
-            form=form,
-            lookup=lookup,
-        )
-        public = case.public_dict()
-        header = widgets.HTML(value=case_header_html(public, lang))
-        if case.channel in TALK:
-            attempt.conversation = build_conversation(self.gen, case)
-            attempt.panel = ConversationPanel(
-                conversation=attempt.conversation,
-                lang=lang,
-                guard=self.page.messages.guard,
-                on_refused=self._refused,
-                on_finished=lambda: self.page.messages.info(t("intake.talk.finished", lang)),
-            )
-            material: widgets.Widget = attempt.panel.widget
-        else:
-            material = material_view(public, lang)
-        left = widgets.VBox(children=(header, material, lookup.widget))
-        left.add_class("xf-col")
-        right = widgets.VBox(
-            children=(
-                widgets.HTML(value=f"<h2>{html.escape(t('intake.form.title', lang))}</h2>"),
-                form.widget,
-                self.submit_button,
-            )
-        )
-        right.add_class("xf-col")
-        columns = widgets.Box(children=(left, right))
-        columns.add_class("xf-columns")
+        attempt = Attempt(id=uuid.uuid4().hex, learner=name, started=datetime.now(BEIJING), work=work)
+        columns = work.widget
         self.attempt = attempt
         self.submit_button.disabled = False
         self.report.value = ""
@@ -186,7 +169,7 @@ class IntakeApp:
             self._refused("resubmit-after-lock", {"case_id": attempt.case.id, "attempt": attempt.id})
             self.page.messages.error(t("intake.already_submitted", lang))
             return None
-        if attempt.panel is not None and not attempt.panel.finished:
+        if attempt.work.unfinished:
             self.page.messages.error(t("intake.talk.unfinished", lang))
             return None
         answer, problems = attempt.form.read()
@@ -198,19 +181,12 @@ class IntakeApp:
             )
             return None
         case = attempt.case
-        choices = tuple(attempt.panel.choices) if attempt.panel is not None else None
+        choices = attempt.work.choices
         payload: dict[str, Any] = {
             "attempt": attempt.id,
-            "case_id": case.id,
-            "index": case.index,
-            "level": case.level.value,
-            "channel": case.channel.value,
             "started_at": attempt.started.isoformat(),
             "lang": lang,
-            "answer": _answer_dict(answer),
-            "form": attempt.form.values(),
-            "choices": list(choices) if choices is not None else None,
-            "transcript": attempt.panel.transcript() if attempt.panel is not None else None,
+            **attempt.work.payload(answer),
         }
         attempt.report = store_then_score(
             self.store,
@@ -220,17 +196,12 @@ class IntakeApp:
             pack=case.pack,
             seed=case.seed,
             payload=payload,
-            score=lambda: score_intake(
-                case, answer, self.pack, conversation=attempt.conversation, choices=choices
-            ),
+            score=lambda: attempt.work.score(answer),
         )
         attempt.locked = True
-        attempt.form.lock(
+        attempt.work.lock(
             lambda name: self._refused("change-after-submit", {"field": name, "case_id": case.id})
         )
-        attempt.lookup.set_disabled(True)
-        if attempt.panel is not None:
-            attempt.panel.lock()
         self.submit_button.disabled = True
         self.name.disabled = False
         self.report.value = f"<h2>{html.escape(t('intake.report.title', lang))}</h2>" + report_html(
@@ -263,13 +234,6 @@ class IntakeApp:
             lang=lang,
             extra=("practice.history.col.channel", lambda item: channel_cell(item, lang)),
         )
-
-
-def _answer_dict(answer: Truth) -> dict[str, Any]:
-    """The answer as stored: the truth's shape without ``specificity``, which the form does not ask."""
-    data = answer.to_dict()
-    del data["specificity"]
-    return data
 
 
 def intake_app(ctx: PageContext | None = None, *, store_url: str | None = None) -> Page:
