@@ -10,35 +10,22 @@ with Excel's quote prefix, so it shows as typed and stays text when edited.
 from __future__ import annotations
 
 import io
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 # openpyxl ships no type information (the same ignore as in toolkit/ledger/importer.py)
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
 
 from toolkit.audit.model import Review
 from toolkit.audit.results import AuditResults
 from toolkit.fileio import atomic_output
 from toolkit.packs.model import Pack
 from toolkit.reports import AuditLabels, alpha_words, audit_summary, kappa_words
+from toolkit.reports.sheets import Row, Value, number_text, table
 
 __all__ = ["audit_workbook_bytes", "write_audit_workbook"]
 
-Value = str | int | float | None
-Row = Sequence[Value]
 
-#: text starting with one of these is a formula (or DDE payload) to Excel and other spreadsheets
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", start_color="FFE8EAED", end_color="FFE8EAED")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_MIN_WIDTH = 6
-_MAX_WIDTH = 60
 _SCORE = "0.0"
 _STAT = "0.000"
 _PERCENT = "0.0%"
@@ -120,7 +107,7 @@ def write_audit_workbook(
 
 def _summary_sheet(wb: Workbook, labels: AuditLabels) -> None:
     headers = [labels.msg("report.audit.col.field"), labels.msg("report.audit.col.value")]
-    _table(wb, labels.msg("report.audit.sheet.summary"), headers, audit_summary(labels), formats={1: _STAT})
+    table(wb, labels.msg("report.audit.sheet.summary"), headers, audit_summary(labels), formats={1: _STAT})
 
 
 def _sample_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -135,7 +122,7 @@ def _sample_sheet(wb: Workbook, labels: AuditLabels) -> None:
         else:
             values = [labels.msg("report.audit.stratum.all")]
         rows.append([*values, stratum.population, stratum.sample])
-    _table(wb, labels.msg("report.audit.sheet.sample"), headers, rows)
+    table(wb, labels.msg("report.audit.sheet.sample"), headers, rows)
 
 
 def _assignment_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -150,7 +137,7 @@ def _assignment_sheet(wb: Workbook, labels: AuditLabels) -> None:
         [item_id, labels.unit(units.get(item_id, "")), labels.join(list(names))]
         for item_id, names in audit.assignment.pairs.items()
     ]
-    _table(wb, labels.msg("report.audit.sheet.assignment"), headers, rows)
+    table(wb, labels.msg("report.audit.sheet.assignment"), headers, rows)
 
 
 def _workload_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -177,7 +164,7 @@ def _workload_sheet(wb: Workbook, labels: AuditLabels) -> None:
                 progress[0] if progress else done.get(reviewer.name, 0),
             ]
         )
-    _table(wb, labels.msg("report.audit.sheet.workload"), headers, rows)
+    table(wb, labels.msg("report.audit.sheet.workload"), headers, rows)
 
 
 def _scores_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -212,7 +199,7 @@ def _scores_sheet(wb: Workbook, labels: AuditLabels) -> None:
         row += [r.mean, labels.grade(r.grade), labels.yes_no(r.complete)]
         rows.append(row)
     score_columns = {3 + 2 * n + 1: _SCORE for n in range(k)} | {3 + 2 * k: _SCORE}
-    _table(wb, labels.msg("report.audit.sheet.scores"), headers, rows, formats=score_columns)
+    table(wb, labels.msg("report.audit.sheet.scores"), headers, rows, formats=score_columns)
 
 
 def _deductions_sheet(wb: Workbook, labels: AuditLabels, reviews: Sequence[Review]) -> None:
@@ -243,7 +230,7 @@ def _deductions_sheet(wb: Workbook, labels: AuditLabels, reviews: Sequence[Revie
                     d.note,
                 ]
             )
-    _table(wb, labels.msg("report.audit.sheet.deductions"), headers, rows, wrap={7})
+    table(wb, labels.msg("report.audit.sheet.deductions"), headers, rows, wrap={7})
 
 
 def _agreement_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -262,7 +249,7 @@ def _agreement_sheet(wb: Workbook, labels: AuditLabels) -> None:
     ]
     for code, value in _subitem_kappas(labels):
         rows.append([labels.subitem(code), labels.dimension_of(code), value, kappa_words(value, lang)])
-    _table(wb, labels.msg("report.audit.sheet.agreement"), headers, rows, formats={2: _STAT})
+    table(wb, labels.msg("report.audit.sheet.agreement"), headers, rows, formats={2: _STAT})
 
 
 def _disagreements_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -281,14 +268,14 @@ def _disagreements_sheet(wb: Workbook, labels: AuditLabels) -> None:
             [
                 d.item_id,
                 d.unit_name,
-                labels.join([f"{name} {_number(total)}" for name, total in d.totals.items()]),
+                labels.join([f"{name} {number_text(total)}" for name, total in d.totals.items()]),
                 labels.join([f"{name} {labels.grade(code)}" for name, code in d.grades.items()]),
                 d.spread,
                 labels.join([labels.subitem(code) for code in d.split_subitems]),
                 labels.join([labels.reason(code) for code in d.reasons]),
             ]
         )
-    _table(wb, labels.msg("report.audit.sheet.disagreements"), headers, rows, formats={4: _SCORE})
+    table(wb, labels.msg("report.audit.sheet.disagreements"), headers, rows, formats={4: _SCORE})
 
 
 def _calibration_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -304,7 +291,7 @@ def _calibration_sheet(wb: Workbook, labels: AuditLabels) -> None:
         [c.reviewer, c.items, c.planted, c.found, c.recall, c.false_deductions]
         for c in labels.results.calibration
     ]
-    _table(wb, labels.msg("report.audit.sheet.calibration"), headers, rows, formats={4: _PERCENT})
+    table(wb, labels.msg("report.audit.sheet.calibration"), headers, rows, formats={4: _PERCENT})
 
 
 def _rectification_sheet(wb: Workbook, labels: AuditLabels) -> None:
@@ -329,7 +316,7 @@ def _rectification_sheet(wb: Workbook, labels: AuditLabels) -> None:
         ]
         for row in labels.results.rectification
     ]
-    _table(wb, labels.msg("report.audit.sheet.rectification"), headers, rows, wrap={5, 6})
+    table(wb, labels.msg("report.audit.sheet.rectification"), headers, rows, wrap={5, 6})
 
 
 # -- writing -----------------------------------------------------------------------------------------
@@ -341,68 +328,3 @@ def _subitem_kappas(labels: AuditLabels) -> list[tuple[str, float | None]]:
     codes = [s.code for s in labels.results.rubric.subitems if s.code in by_code]
     codes += [code for code in by_code if code not in codes]
     return [(code, by_code[code]) for code in codes]
-
-
-def _number(value: float) -> str:
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
-
-
-def _table(
-    wb: Workbook,
-    title: str,
-    headers: Sequence[str],
-    rows: Sequence[Row],
-    *,
-    formats: Mapping[int, str] | None = None,
-    wrap: frozenset[int] | set[int] = frozenset(),
-) -> Worksheet:
-    """A sheet holding one table: bold header row frozen at the top, then ``rows``.
-
-    ``formats`` gives the number format of float values by column index (0-based); ``wrap`` the columns
-    whose text wraps (notes, lists).
-    """
-    ws = wb.create_sheet(title=title)
-    widths = [_width(h) for h in headers]
-    for col, header in enumerate(headers, start=1):
-        cell = _put(ws, 1, col, header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _WRAP
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row):
-            cell = _put(ws, r, c + 1, value)
-            if isinstance(value, float) and formats and c in formats:
-                cell.number_format = formats[c]
-            if c in wrap:
-                cell.alignment = _WRAP
-            if c < len(widths):
-                widths[c] = max(widths[c], _width(value))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _put(ws: Worksheet, row: int, col: int, value: Value) -> Cell:
-    """Write ``value`` into a cell; text is always a string cell, never a formula."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = text
-        cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
-        if text.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
-
-
-def _width(value: Value) -> int:
-    """Display width of ``value`` in Excel character units (CJK characters count two)."""
-    if value is None:
-        return 0
-    if isinstance(value, float):
-        value = _number(value)
-    lines = str(value).split("\n")
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
