@@ -11,6 +11,8 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
+from toolkit.domain.codes import Flag
+
 TAG = re.compile(r"<[^>]+>")
 HREF = re.compile(r'href="([^"]*)"')
 
@@ -40,6 +42,45 @@ def widget_texts(root: Any) -> Iterator[str]:
     """:func:`widget_states` as JSON text, one widget each."""
     for _model_id, state in widget_states(root):
         yield json.dumps(state, ensure_ascii=False, default=str)
+
+
+def fill(form: Any, truth: Any) -> None:
+    """Enter ``truth`` into the form the way a learner would."""
+    flags = set(truth.flags)
+    signature = next(f for f in (Flag.REAL_NAME, Flag.ANONYMOUS, Flag.IMPERSONATION) if f in flags)
+    form.signature.value = signature.value
+    form.reporter_name.value = truth.reporter.name or ""
+    form.reporter_phone.value = truth.reporter.phone or ""
+    form.no_accused.value = not truth.accused
+    if truth.accused:
+        a = truth.accused[0]
+        form.accused_name.value, form.accused_post.value = a.name, a.post
+        form.accused_unit.value, form.accused_level.value = a.unit, a.level.value
+    form.category.value = truth.category.value
+    form.problem_type.value = truth.problem_type
+    form.repeat.value = Flag.REPEAT in flags
+    form.repeat_of.value = truth.repeat_of or ""
+    form.no_substance.value = Flag.NO_SUBSTANCE in flags
+    form.route_action.value = truth.route.action.value
+    form.route_unit.value = truth.route.unit
+    form.copy_to.value = truth.route.copy_to or ""
+    form.disposal.value = truth.disposal.value if truth.disposal else ""
+    due = truth.due_dict()
+    for code, box in form.due_applies.items():
+        box.value = code in due
+        form.due_dates[code].value = due.get(code)
+
+
+def talk(panel: Any, conv: Any, *, model: bool = True) -> list[str]:
+    """Click a reply at every turn of a conversation panel (the model reply, or the first faulty one)."""
+    clicked = []
+    for turn in conv.turns:
+        wanted = turn.model if model else next(o for o in turn.options if o.fault is not None)
+        button = next(b for b in panel._options.children if b.description.startswith(wanted.id.upper() + "."))
+        button.click()
+        clicked.append(wanted.id)
+    assert panel.finished
+    return clicked
 
 
 def shown(widget: Any) -> bool:

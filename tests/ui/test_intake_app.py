@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import widget_states
-from toolkit.domain.codes import Channel, Flag, Level
-from toolkit.domain.models import Case, Truth
+from tests.ui.conftest import fill, talk, widget_states
+from toolkit.domain.codes import Channel, Level
+from toolkit.domain.models import Case
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
 from toolkit.packs import Pack
@@ -21,7 +21,6 @@ from toolkit.ui.context import context_from_query
 from toolkit.ui.frame import Page
 from toolkit.ui.intake import IntakeApp, intake_app
 from toolkit.ui.practice import learner_name
-from toolkit.ui.registration import RegistrationForm
 
 
 @pytest.fixture
@@ -44,45 +43,10 @@ def start(app: IntakeApp, *, name: str = "张三", level: Level = Level.EASY, ch
     return app.attempt.case
 
 
-def fill(form: RegistrationForm, truth: Truth) -> None:
-    """Enter ``truth`` into the form the way a learner would."""
-    flags = set(truth.flags)
-    signature = next(f for f in (Flag.REAL_NAME, Flag.ANONYMOUS, Flag.IMPERSONATION) if f in flags)
-    form.signature.value = signature.value
-    form.reporter_name.value = truth.reporter.name or ""
-    form.reporter_phone.value = truth.reporter.phone or ""
-    form.no_accused.value = not truth.accused
-    if truth.accused:
-        a = truth.accused[0]
-        form.accused_name.value, form.accused_post.value = a.name, a.post
-        form.accused_unit.value, form.accused_level.value = a.unit, a.level.value
-    form.category.value = truth.category.value
-    form.problem_type.value = truth.problem_type
-    form.repeat.value = Flag.REPEAT in flags
-    form.repeat_of.value = truth.repeat_of or ""
-    form.no_substance.value = Flag.NO_SUBSTANCE in flags
-    form.route_action.value = truth.route.action.value
-    form.route_unit.value = truth.route.unit
-    form.copy_to.value = truth.route.copy_to or ""
-    form.disposal.value = truth.disposal.value if truth.disposal else ""
-    due = truth.due_dict()
-    for code, box in form.due_applies.items():
-        box.value = code in due
-        form.due_dates[code].value = due.get(code)
-
-
 def talk_through(app: IntakeApp, *, model: bool = True) -> list[str]:
     """Click a reply at every turn (the model reply, or the first faulty one); the labels clicked."""
     assert app.attempt is not None and app.attempt.panel is not None and app.attempt.conversation is not None
-    panel, conv = app.attempt.panel, app.attempt.conversation
-    clicked = []
-    for turn in conv.turns:
-        wanted = turn.model if model else next(o for o in turn.options if o.fault is not None)
-        button = next(b for b in panel._options.children if b.description.startswith(wanted.id.upper() + "."))
-        button.click()
-        clicked.append(wanted.id)
-    assert panel.finished
-    return clicked
+    return talk(app.attempt.panel, app.attempt.conversation, model=model)
 
 
 def all_widget_states(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
