@@ -50,6 +50,7 @@ from toolkit.packs.model import (
     Village,
     WordLists,
 )
+from toolkit.packs.quiz import DueFn, build_quiz
 from toolkit.packs.replies import build_replies
 from toolkit.packs.rubrics import build_audit_rubric, build_findings_rubric, build_intake_rubric
 from toolkit.packs.yamlio import PathKey, YamlDoc, load_yaml
@@ -70,6 +71,7 @@ FILES = (
     "rules",
     "rubrics",
     "defects",
+    "quiz",
 )
 
 BASE_SLOTS = frozenset(
@@ -226,6 +228,18 @@ def _date(value: str) -> date:
     return date.fromisoformat(value)
 
 
+def _due_fn(rules: Rules, calendar: WorkCalendar | None) -> DueFn | None:
+    """How quiz.yaml's date questions recompute their deadline (None when the calendar could not be built)."""
+    if calendar is None:
+        return None
+    cal = calendar
+
+    def due(code: str, start: date, extended: bool) -> date:
+        return rules.deadline(code).due(start, cal, extended=extended)
+
+    return due
+
+
 class _Builder:
     """Turns validated documents into a :class:`Pack`, collecting cross-file problems."""
 
@@ -263,6 +277,7 @@ class _Builder:
         audit_rubric = build_audit_rubric(self.docs["rubrics"], partial(self.fail, "rubrics"))
         defects = build_defects(self.docs["defects"], partial(self.fail, "defects"))
         calendar = self._calendar(rules)
+        quiz = build_quiz(self.docs["quiz"], partial(self.fail, "quiz"), due=_due_fn(rules, calendar))
         if self.problems or calendar is None:
             return None
         self._check_window_covered(received, calendar, "received_window")
@@ -291,6 +306,7 @@ class _Builder:
             findings_rubric=findings_rubric,
             audit_rubric=audit_rubric,
             defects=defects,
+            quiz=quiz,
             calendar=calendar,
         )
 

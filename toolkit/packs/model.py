@@ -11,6 +11,7 @@ from toolkit.domain.codes import Category, Disposal, ManagementLevel, RouteActio
 from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
 from toolkit.packs.defects import DefectCatalogue
+from toolkit.packs.quiz import QuizBank
 from toolkit.packs.replies import Replies
 from toolkit.packs.rubrics import AuditRubric, FindingsRubric, IntakeRubric
 from toolkit.rules.calendar import WorkCalendar, YearSchedule
@@ -239,6 +240,7 @@ class Pack:
     findings_rubric: FindingsRubric
     audit_rubric: AuditRubric
     defects: DefectCatalogue
+    quiz: QuizBank
     calendar: WorkCalendar = field(repr=False)
 
     @property
