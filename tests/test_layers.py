@@ -11,6 +11,7 @@ PURE = (
     "toolkit.generate",
     "toolkit.scoring",
     "toolkit.audit",
+    "toolkit.competition",
     "toolkit.errors",
 )
 FORBIDDEN = ("ipywidgets", "sqlalchemy", "voila", "tornado", "IPython", "openpyxl")
@@ -30,6 +31,8 @@ def test_pure_packages_import_no_ui_or_database() -> None:
         "import toolkit.audit.sampling, toolkit.audit.assignment, toolkit.audit.agreement\n"
         "import toolkit.audit.review, toolkit.audit.results, toolkit.audit.masking\n"
         "import toolkit.audit.population, toolkit.audit.setup\n"
+        "import toolkit.competition.items, toolkit.competition.timing, toolkit.competition.leaderboard\n"
+        "import toolkit.competition.analysis, toolkit.generate.quiz, toolkit.scoring.quiz\n"
         f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,6 +17,7 @@ these into one-line messages instead of tracebacks::
     ├── AccessDenied               the page or action needs a role (trainer) the visitor does not have
     ├── AuditError                 an audit cannot be set up or run as asked (sample size, reviewers ...)
     │   └── AssignmentInfeasible   too few reviewers outside a unit: names the unit and the numbers
+    ├── ContestRefused             a competition action the server refuses (late, duplicate ...): a reason
     └── StoreError                 the submission store cannot do what was asked
         ├── StoreConfigError       bad database URL, unreachable server, unwritable folder, missing driver
         ├── StoreVersionError      the database schema is newer than this toolkit knows
@@ -176,4 +177,20 @@ class AssignmentInfeasible(AuditError):
         self.unit = unit
         self.needed = needed
         self.available = available
+        super().__init__(message)
+
+
+class ContestRefused(XfkitError):
+    """A competition action the server refuses: a late or duplicate submission, a round not running, a name
+    already taken, a trainer action that does not fit the round's state.
+
+    Attributes
+    ----------
+    reason
+        A short code: ``"late"``, ``"duplicate"``, ``"not-running"``, ``"name-taken"``, ``"bad-pin"``,
+        ``"bad-action"``, ``"unknown"``.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
         super().__init__(message)

@@ -852,9 +852,15 @@ def _freeze_doc(doc: DocDraft, doc_id: str, dates: Mapping[str, date]) -> Docume
     )
 
 
-def dossier_id(pack: Pack, seed: int, index: int, defects: int, level: Level) -> str:
-    """An id that tells nothing: a short hash of pack, seed, index, defect count and level."""
-    digest = hashlib.sha256(f"{pack.ref}|{seed}|{index}|{defects}|{level.value}".encode()).hexdigest()
+def dossier_id(
+    pack: Pack, seed: int, index: int, defects: int, level: Level, types: Sequence[str] | None = None
+) -> str:
+    """An id that tells nothing: a short hash of pack, seed, index, defect count and level (and the
+    defect types, when they were asked for by name)."""
+    text = f"{pack.ref}|{seed}|{index}|{defects}|{level.value}"
+    if types is not None:
+        text += "|" + ",".join(sorted(types))
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return f"dossier-{digest[:12]}"
 
 
@@ -1470,7 +1476,13 @@ def render(ctx: DossierDraft) -> list[DocDraft]:
 
 
 def build_dossier(
-    gen: CaseGenerator, seed: int, index: int, *, defects: int = 0, level: Level = Level.MEDIUM
+    gen: CaseGenerator,
+    seed: int,
+    index: int,
+    *,
+    defects: int = 0,
+    level: Level = Level.MEDIUM,
+    types: Sequence[str] | None = None,
 ) -> Dossier:
     """The dossier of case ``index`` of ``seed``: a correct file with ``defects`` defects planted.
 
@@ -1486,6 +1498,10 @@ def build_dossier(
     level
         The case's level and how subtle the defects are: ``easy`` blatant (a reply three weeks late),
         ``hard`` subtle (one working day late across a holiday, a near-identical unit name).
+    types
+        Plant exactly these defect types (distinct catalogue codes) instead of ``defects`` chosen ones:
+        how a competition gives every contestant a file with the same kinds of fault. ``defects`` must
+        then be 0 or their number. The id of such a dossier also tells the types apart.
 
     Returns
     -------
@@ -1495,7 +1511,8 @@ def build_dossier(
     Raises
     ------
     GenerationError
-        For a negative seed or count, or when fewer than ``defects`` defect types apply to this file.
+        For a negative seed or count, or when fewer than ``defects`` defect types apply to this file;
+        with ``types``: for a repeated or unknown type, or one that cannot be planted in this file.
     """
     from toolkit.generate.defects import plant_defects
 
@@ -1503,11 +1520,47 @@ def build_dossier(
         raise GenerationError(f"the seed must be a whole number ≥ 0, got {seed}")
     if defects < 0:
         raise GenerationError(f"the number of defects must be ≥ 0, got {defects}")
+    if types is not None:
+        return _build_with_types(gen, seed, index, defects, level, tuple(types))
     d = gen.draft(seed, index, level, history=gen.history(seed))
     ctx = DossierDraft(gen, d, seed, index, level)
     if defects:
         plant_defects(ctx, defects, case_rng(gen.pack, seed, index, "dossier"))
     return ctx.freeze(defects)
+
+
+def _build_with_types(
+    gen: CaseGenerator, seed: int, index: int, defects: int, level: Level, types: tuple[str, ...]
+) -> Dossier:
+    """:func:`build_dossier` planting exactly ``types``.
+
+    The random source is shuffled over the catalogue as :func:`~toolkit.generate.defects.plant_defects`
+    does, and the types are planted in that shuffled order, those that replan first; so asking for the
+    types a default build planted usually gives the same file.
+    """
+    from toolkit.generate.defects import INJECTORS, REPLANS
+
+    if defects not in (0, len(types)):
+        raise GenerationError(f"{defects} defect(s) asked for, but {len(types)} type(s) given: {list(types)}")
+    if len(set(types)) != len(types):
+        raise GenerationError(f"each defect type can be planted once: {list(types)}")
+    codes = [c for c in gen.pack.defects.codes() if c in INJECTORS]
+    unknown = [t for t in types if t not in codes]
+    if unknown:
+        raise GenerationError(f"defect type(s) {unknown} are not in the catalogue of {gen.pack.ref}")
+    d = gen.draft(seed, index, level, history=gen.history(seed))
+    ctx = DossierDraft(gen, d, seed, index, level)
+    rng = case_rng(gen.pack, seed, index, "dossier")
+    order = codes[:]
+    for i in range(len(order) - 1, 0, -1):  # the same draws as plant_defects makes
+        j = int(rng.random() * (i + 1))
+        order[i], order[j] = order[j], order[i]
+    chosen = [c for c in order if c in types]
+    for code in [c for c in chosen if c in REPLANS] + [c for c in chosen if c not in REPLANS]:
+        if INJECTORS[code](ctx, rng, level) is None:
+            raise GenerationError(f"defect type {code!r} cannot be planted in case {index} of seed {seed}")
+    dossier = ctx.freeze(len(types))
+    return replace(dossier, id=dossier_id(gen.pack, seed, index, len(types), level, types))
 
 
 def dossiers(
