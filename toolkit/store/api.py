@@ -1,7 +1,8 @@
 """The store: what a learner submitted, its score, and an audit log, behind one small class.
 
 Rows never leave this module: every method returns frozen dataclasses. Submissions and scores are
-append-only (the API offers no update or delete, and database triggers refuse them anyway).
+append-only (the API offers no update or delete, and database triggers refuse them anyway). The
+competition methods keep their SQL in :mod:`toolkit.store.contest`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from toolkit.audit.model import Audit, Review
+from toolkit.competition.events import RoundEvent
 from toolkit.errors import AppendOnlyViolation, StoreError
+from toolkit.store import contest
+from toolkit.store.contest import CompetitionRecord, Contestant, EventCheck, SubmissionCheck
 from toolkit.store.engine import make_engine, one_line, read_transaction, write_transaction
 from toolkit.store.migrations import migrate
 from toolkit.store.schema import audits, events, scores, submissions
@@ -142,6 +146,8 @@ class AuditRecord:
 
 
 ScoreFn = Callable[[Submission], Mapping[str, Any]]
+#: scores a contest submission given the seconds of the round it used
+ContestScoreFn = Callable[[Submission, float], Mapping[str, Any]]
 
 #: the app name under which audit reviews are stored as submissions
 AUDIT_APP = "audit"
@@ -306,33 +312,12 @@ class Store:
 
     def scored(self, app: str | None = None, actor: str | None = None) -> list[Scored]:
         """Submissions that have a score, each with its (first) score, oldest first."""
-        query = (
-            sa.select(
-                submissions,
-                scores.c.id.label("score_id"),
-                scores.c.payload.label("score_payload"),
-                scores.c.created_at.label("score_created_at"),
-            )
-            .join(scores, scores.c.submission_id == submissions.c.id)
-            .order_by(submissions.c.id, scores.c.id)
-        )
+        conditions: list[sa.ColumnElement[bool]] = []
         if app is not None:
-            query = query.where(submissions.c.app == app)
+            conditions.append(submissions.c.app == app)
         if actor is not None:
-            query = query.where(submissions.c.actor == actor)
-        out: dict[int, Scored] = {}
-        with self.read() as conn:
-            for row in conn.execute(query).mappings():
-                if row["id"] in out:
-                    continue
-                score = Score(
-                    id=row["score_id"],
-                    submission_id=row["id"],
-                    payload=row["score_payload"],
-                    created_at=row["score_created_at"],
-                )
-                out[row["id"]] = Scored(submission=_submission(row), score=score)
-        return list(out.values())
+            conditions.append(submissions.c.actor == actor)
+        return self._scored(conditions)
 
     def scores(self, submission_id: int | None = None) -> list[Score]:
         """Stored scores, oldest first, optionally only those of one submission."""
@@ -436,6 +421,198 @@ class Store:
                 latest[(row["actor"], row["item_id"])] = Review.from_dict(row["payload"])
         return list(latest.values())
 
+    # -- competitions (擂台赛) -------------------------------------------------------------------------
+
+    def add_competition(
+        self, *, id: str, code: str, name: str, pack: str, payload: Mapping[str, Any]
+    ) -> CompetitionRecord:
+        """Store a new competition.
+
+        Parameters
+        ----------
+        id
+            Unique, non-empty, without ``/`` (it prefixes the competition's item ids).
+        code
+            The join code; stored stripped and upper-case, unique.
+        name, pack, payload
+            See :class:`CompetitionRecord`.
+
+        Raises
+        ------
+        StoreError
+            The id or the join code is taken.
+        ValueError
+            The id is empty or holds ``/``, or the code is empty.
+        """
+        with self.write() as conn:
+            return contest.add_competition(
+                conn, id=id, code=code, name=name, pack=pack, payload=dict(payload)
+            )
+
+    def competition(self, competition_id: str) -> CompetitionRecord | None:
+        """The competition ``competition_id``, or None."""
+        with self.read() as conn:
+            return contest.find_competition(conn, id=competition_id)
+
+    def competition_by_code(self, code: str) -> CompetitionRecord | None:
+        """The competition whose join code is ``code`` in any case (surrounding spaces ignored), or None."""
+        with self.read() as conn:
+            return contest.find_competition(conn, code=code)
+
+    def competitions(self) -> list[CompetitionRecord]:
+        """Every competition, the most recently stored first."""
+        with self.read() as conn:
+            return contest.list_competitions(conn)
+
+    def join(self, competition_id: str, name: str, pin: str) -> Contestant:
+        """Add a contestant to a competition with the next number (1, 2, 3 ...).
+
+        Parameters
+        ----------
+        competition_id
+            The competition joined.
+        name
+            Display name; surrounding spaces are stripped, case is kept and compared.
+        pin
+            What the contestant will :meth:`resume` with.
+
+        Raises
+        ------
+        ContestRefused
+            ``"name-taken"``: another contestant of the competition has that name; ``"unknown"``: no
+            such competition.
+        ValueError
+            The name is empty.
+        """
+        for attempt in range(1, contest.JOIN_ATTEMPTS + 1):
+            try:
+                with self.write() as conn:
+                    return contest.join(conn, competition_id, name, pin)
+            except StoreError:
+                # a concurrent join took the number (or the name: the next attempt says so)
+                if attempt == contest.JOIN_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def resume(self, competition_id: str, name: str, pin: str) -> Contestant:
+        """The contestant ``name`` of a competition, when ``pin`` is theirs.
+
+        Raises
+        ------
+        ContestRefused
+            ``"unknown"``: nobody of that name; ``"bad-pin"``: the PIN does not match.
+        """
+        with self.read() as conn:
+            return contest.resume(conn, competition_id, name, pin)
+
+    def contestants(self, competition_id: str) -> list[Contestant]:
+        """A competition's contestants in number (join) order."""
+        with self.read() as conn:
+            return contest.list_contestants(conn, competition_id)
+
+    def server_now(self) -> datetime:
+        """The database server's current time (aware, UTC): the one clock competitions are timed by."""
+        with self.read() as conn:
+            return contest.now(conn)
+
+    def round_events(self, competition_id: str) -> list[RoundEvent]:
+        """A competition's round events, oldest first."""
+        with self.read() as conn:
+            return contest.list_round_events(conn, competition_id)
+
+    def add_round_event(self, competition_id: str, round: int, kind: str, check: EventCheck) -> RoundEvent:
+        """Record a trainer action on a round, if ``check`` allows it, in one write transaction.
+
+        Parameters
+        ----------
+        competition_id
+            The competition.
+        round
+            1-based round number; 0 for the whole competition (``freeze``/``unfreeze``).
+        kind
+            One of :data:`toolkit.competition.events.EVENT_KINDS`.
+        check
+            Called with the competition's events (oldest first) and the server's now, inside the
+            transaction; raises :class:`ContestRefused` to refuse, and then nothing is written.
+
+        Returns
+        -------
+        RoundEvent
+            As stored: ``at`` is the server time ``check`` was given.
+
+        Raises
+        ------
+        ContestRefused
+            From ``check``; ``"bad-action"`` for an unknown kind or a negative round; ``"unknown"`` for
+            an unknown competition.
+        """
+        with self.write() as conn:
+            return contest.add_round_event(conn, competition_id, round, kind, check)
+
+    def submit_contest(
+        self,
+        *,
+        competition_id: str,
+        contestant: str,
+        item_key: str,
+        pack: str,
+        seed: int | None,
+        payload: Mapping[str, Any],
+        check: SubmissionCheck,
+        score_fn: ContestScoreFn,
+    ) -> Scored:
+        """Store a contestant's answer to one item, if in time and the first one, then its score.
+
+        The submission is checked and stored in one write transaction: the competition's events and the
+        server's now are read, ``check`` decides, and the row is inserted with that same now as its
+        ``created_at``. After the commit the score is computed and stored in a transaction of its own,
+        so a score is never shown for a submission that was not stored; if ``score_fn`` raises, the
+        submission stays stored without a score and the exception propagates.
+
+        Parameters
+        ----------
+        competition_id
+            The competition.
+        contestant
+            :attr:`Contestant.id` (``<competition>/<number>``): the submission's actor.
+        item_key
+            The item within the competition; the submission's item id is ``<competition>/<item_key>``.
+        pack, seed
+            See :class:`Submission`.
+        payload
+            The answer; stored with ``"time_used_s"`` added.
+        check
+            Called with the events (oldest first) and the server's now; returns the seconds of the round
+            used, or raises :class:`ContestRefused` (``"late"``, ``"not-running"`` ...) to refuse.
+        score_fn
+            Computes the score payload from the stored submission and the seconds used.
+
+        Raises
+        ------
+        ContestRefused
+            From ``check``; ``"duplicate"`` when this contestant already has a stored submission for the
+            item (also when another process stored it a moment ago); ``"unknown"`` for a competition or
+            contestant that does not exist. Nothing is stored then.
+        """
+        with self.write() as conn:
+            row, used = contest.insert_submission(
+                conn,
+                competition_id=competition_id,
+                contestant=contestant,
+                item_key=item_key,
+                pack=pack,
+                seed=seed,
+                payload=dict(payload),
+                check=check,
+            )
+        submission = _submission(row)
+        score = self._insert_score(submission.id, score_fn(submission, used))
+        return Scored(submission=submission, score=score)
+
+    def contest_submissions(self, competition_id: str, contestant: str | None = None) -> list[Scored]:
+        """A competition's scored submissions, oldest first, optionally of one contestant (its id)."""
+        return self._scored(contest.submissions_of(competition_id, contestant))
+
     def close(self) -> None:
         """Close every pooled connection."""
         self._engine.dispose()
@@ -450,6 +627,33 @@ class Store:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _scored(self, conditions: list[sa.ColumnElement[bool]]) -> list[Scored]:
+        """Scored submissions meeting every condition, each with its (first) score, oldest first."""
+        query = (
+            sa.select(
+                submissions,
+                scores.c.id.label("score_id"),
+                scores.c.payload.label("score_payload"),
+                scores.c.created_at.label("score_created_at"),
+            )
+            .join(scores, scores.c.submission_id == submissions.c.id)
+            .where(*conditions)
+            .order_by(submissions.c.id, scores.c.id)
+        )
+        out: dict[int, Scored] = {}
+        with self.read() as conn:
+            for row in conn.execute(query).mappings():
+                if row["id"] in out:
+                    continue
+                score = Score(
+                    id=row["score_id"],
+                    submission_id=row["id"],
+                    payload=row["score_payload"],
+                    created_at=row["score_created_at"],
+                )
+                out[row["id"]] = Scored(submission=_submission(row), score=score)
+        return list(out.values())
 
     def _insert_score(self, submission_id: int, payload: Mapping[str, Any]) -> Score:
         with self.write() as conn:

@@ -22,7 +22,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from toolkit.errors import StoreVersionError
 from toolkit.store.engine import read_transaction, write_transaction
-from toolkit.store.schema import audits, events, schema_migrations, scores, submissions
+from toolkit.store.schema import (
+    UTCDateTime,
+    audits,
+    competitions,
+    contest_item_unique,
+    contestants,
+    events,
+    round_events,
+    schema_migrations,
+    scores,
+    server_now,
+)
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
@@ -57,9 +68,28 @@ _PG_APPEND_ONLY: tuple[str, ...] = (
 )
 
 
+#: ``submissions`` as migration 1 made it (migration 3 added an index to the current definition)
+_submissions_v1 = sa.Table(
+    "submissions",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("app", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("item_id", sa.Text, nullable=False),
+    sa.Column("pack", sa.Text, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime(), server_default=server_now(), nullable=False),
+    sa.PrimaryKeyConstraint("id", name="pk_submissions"),
+    sa.Index("ix_submissions_app_actor", "app", "actor"),
+    sa.Index("ix_submissions_item_id", "item_id"),
+    sqlite_autoincrement=True,
+)
+
+
 def _m001_initial(conn: Connection) -> None:
     """Submissions, scores and the event log; submissions and scores append-only."""
-    for table in (submissions, scores, events):
+    for table in (_submissions_v1, scores, events):
         table.create(conn)
     statements = _PG_APPEND_ONLY if conn.dialect.name == "postgresql" else _SQLITE_APPEND_ONLY
     for statement in statements:
@@ -71,10 +101,18 @@ def _m002_audits(conn: Connection) -> None:
     audits.create(conn)
 
 
+def _m003_competitions(conn: Connection) -> None:
+    """Competitions, contestants and round events; one contest submission per contestant and item."""
+    for table in (competitions, contestants, round_events):
+        table.create(conn)
+    contest_item_unique.create(conn)
+
+
 #: every migration, in the order applied
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "submissions, scores, events; append-only triggers on submissions and scores", _m001_initial),
     (2, "audits: quality-audit set-ups", _m002_audits),
+    (3, "competitions, contestants, round events; unique contest submission per item", _m003_competitions),
 )
 
 #: the schema version this code builds

@@ -3,7 +3,9 @@
 Every ``created_at`` is set by the database server when the row is inserted, never by the client, and is
 read back as a timezone-aware UTC ``datetime``. On SQLite the server clock is read with millisecond
 resolution (``strftime('%Y-%m-%d %H:%M:%f', 'now')``, UTC); on PostgreSQL it is ``now()``, the start of
-the inserting transaction, with microsecond resolution.
+the inserting transaction, with microsecond resolution. Competition rows (round events, contest
+submissions) instead store the :class:`clock_now` read inside their transaction after its locks were
+taken, so the time a timing check saw is the time stored.
 """
 
 from __future__ import annotations
@@ -71,6 +73,29 @@ def _server_now_sqlite(element: server_now, compiler: SQLCompiler, **kw: Any) ->
     return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 
+class clock_now(FunctionElement[datetime]):
+    """The database server's clock as a statement runs (PostgreSQL's ``now()`` is fixed per transaction)."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(clock_now)
+def _clock_now_default(element: clock_now, compiler: SQLCompiler, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"
+
+
+@compiles(clock_now, "postgresql")
+def _clock_now_postgresql(element: clock_now, compiler: SQLCompiler, **kw: Any) -> str:
+    return "clock_timestamp()"
+
+
+@compiles(clock_now, "sqlite")
+def _clock_now_sqlite(element: clock_now, compiler: SQLCompiler, **kw: Any) -> str:
+    # 'now' is fixed for one statement, not for the transaction
+    return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
 def _created_at() -> sa.Column[datetime]:
     return sa.Column("created_at", UTCDateTime(), server_default=server_now(), nullable=False)
 
@@ -133,6 +158,62 @@ audits = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("pack", sa.Text, nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
+    _created_at(),
+    sqlite_autoincrement=True,
+)
+
+#: the app name of competition (擂台赛) submissions; the partial unique index below is defined by it, so it
+#: can never change
+CONTEST_APP = "contest"
+
+#: a contestant has at most one stored submission per item, whatever the number of processes racing
+contest_item_unique = sa.Index(
+    "uq_submissions_contest_item",
+    submissions.c.app,
+    submissions.c.actor,
+    submissions.c.item_id,
+    unique=True,
+    sqlite_where=submissions.c.app == CONTEST_APP,
+    postgresql_where=submissions.c.app == CONTEST_APP,
+)
+
+#: practice competitions (擂台赛); ``code`` is the join code, upper-case; ``payload`` the competition's spec
+competitions = sa.Table(
+    "competitions",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.Text, nullable=False, unique=True),
+    sa.Column("code", sa.Text, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("pack", sa.Text, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    _created_at(),
+    sqlite_autoincrement=True,
+)
+
+#: who joined a competition: numbered 1, 2, 3 ... in join order; names unique within a competition
+contestants = sa.Table(
+    "contestants",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("competition_id", sa.Text, sa.ForeignKey("competitions.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("pin", sa.Text, nullable=False),
+    _created_at(),
+    sa.UniqueConstraint("competition_id", "name", name="uq_contestants_competition_id_name"),
+    sa.UniqueConstraint("competition_id", "number", name="uq_contestants_competition_id_number"),
+    sqlite_autoincrement=True,
+)
+
+#: trainer actions on a competition's rounds (start, pause ...), at the server's clock; append-only in use
+round_events = sa.Table(
+    "round_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("competition_id", sa.Text, sa.ForeignKey("competitions.id"), nullable=False, index=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
     _created_at(),
     sqlite_autoincrement=True,
 )
