@@ -20,6 +20,8 @@ class AppInfo:
     audience_key: str
     trainer_only: bool = False
     available: bool = True
+    #: served from a kernel started before the request (pages people open all at once: learners, contestants)
+    preheat: bool = True
 
 
 APPS: tuple[AppInfo, ...] = (
@@ -46,7 +48,9 @@ APPS: tuple[AppInfo, ...] = (
         "app.faults.summary",
         "app.faults.audience",
     ),
-    AppInfo("audit", "audit.ipynb", "app.audit.title", "app.audit.summary", "app.audit.audience"),
+    AppInfo(
+        "audit", "audit.ipynb", "app.audit.title", "app.audit.summary", "app.audit.audience", preheat=False
+    ),
     AppInfo(
         "audit_desk",
         "audit_desk.ipynb",
@@ -61,7 +65,6 @@ APPS: tuple[AppInfo, ...] = (
         "app.contest.title",
         "app.contest.summary",
         "app.contest.audience",
-        available=False,
     ),
     AppInfo(
         "console",
@@ -70,7 +73,9 @@ APPS: tuple[AppInfo, ...] = (
         "app.console.summary",
         "app.console.audience",
         trainer_only=True,
-        available=False,
+    ),
+    AppInfo(
+        "board", "board.ipynb", "app.board.title", "app.board.summary", "app.board.audience", preheat=False
     ),
     AppInfo(
         "ledger",

@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  xfkit score findings --dossiers dossiers.jsonl --id ID --findings findings.json --json\n"
         "  xfkit audit sample ledger.xlsx --by unit --rate 0.1 --min-per-stratum 2 --seed 1 --out s.csv\n"
         "  xfkit audit assign sample.csv --reviewers reviewers.csv --k 2 --seed 1 --out assignment.csv\n"
-        "  xfkit audit report AU-1A2B3C4D --out report.xlsx",
+        "  xfkit audit report AU-1A2B3C4D --out report.xlsx\n"
+        "  xfkit competition create --name N --seed 7 --rounds intake:5,quiz:20 --minutes 15,10\n"
+        "  xfkit competition export CP-1A2B3C4D --out results.xlsx",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xfkit {__version__}")
@@ -171,8 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _ledger_parser(sub)
     from toolkit.cli_audit import add_audit_parser
+    from toolkit.cli_competition import add_competition_parser
 
     add_audit_parser(sub)
+    add_competition_parser(sub)
 
     val = sub.add_parser(
         "validate",

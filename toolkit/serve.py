@@ -171,7 +171,7 @@ def enforce_settings(app: Any, options: ServeOptions) -> None:
     pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
     if options.preheat:
         # one warm kernel for every page a learner opens; trainer pages start theirs on demand
-        learner_pages = [app.notebook for app in served_apps() if not app.trainer_only]
+        learner_pages = [app.notebook for app in served_apps() if not app.trainer_only and app.preheat]
         for name in (*learner_pages, *options.also_serve):
             pools[name] = {"pool_size": 1}
     app.config.VoilaKernelManager.kernel_pools_config = pools

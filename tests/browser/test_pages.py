@@ -70,7 +70,6 @@ def test_english_setting_switches_the_visible_strings(server: Server, page: Reco
         "/api/contents/home.ipynb",
         "/home.ipynb",
         "/notebooks/home.ipynb",
-        "/voila/render/contest.ipynb",  # registered, not in this release
         "/voila/render/../data/xfkit.sqlite3",
         "/voila/render/nothere.ipynb",
         "/voila/templates/xfkit/conf.json",

@@ -111,21 +111,26 @@ class AuditReviewApp:
         return "done" if review.done else "started"
 
     def _refresh_heading(self) -> None:
-        done = sum(1 for i in self.assigned if self._state(i) == "done")
+        done = [n for n, i in enumerate(self.assigned, start=1) if self._state(i) == "done"]
         heading = t("audit.heading", self.lang, name=self.audit.name, reviewer=self.reviewer)
-        progress = t("audit.progress", self.lang, done=done, total=len(self.assigned))
+        progress = t("audit.progress", self.lang, done=len(done), total=len(self.assigned))
+        if done:
+            progress += " · " + t("audit.done_items", self.lang, items=", ".join(str(n) for n in done))
         self.heading.value = f'<p class="xf-lead">{html.escape(heading)}<br>{html.escape(progress)}</p>'
 
     def _refresh_picker(self, value: str) -> None:
-        options = []
-        for n, item_id in enumerate(self.assigned, start=1):
-            item = self.audit.item(item_id)
-            state = t(f"audit.state.{self._state(item_id)}", self.lang)
-            options.append((f"{n}. {item_id} · {item.unit_name} · {state}", item_id))
+        """Select ``value``; the options are set once (changing a dropdown's options and value together
+        makes the browser echo the old choice back), and each case's state shows in the heading."""
+        options = [
+            (f"{n}. {item_id} · {self.audit.item(item_id).unit_name}", item_id)
+            for n, item_id in enumerate(self.assigned, start=1)
+        ]
         self._quiet = True
         try:
-            self.picker.options = options
-            self.picker.value = value
+            if list(self.picker.options) != options:
+                self.picker.options = options
+            if self.picker.value != value:
+                self.picker.value = value
         finally:
             self._quiet = False
         self._refresh_heading()

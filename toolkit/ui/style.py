@@ -237,6 +237,14 @@ CSS = f"""
   flex: 0 0 auto;
 }}
 .xf-page .xf-tabs > .lm-TabBar .lm-TabBar-tab {{ min-width: 8em; max-width: none; flex: 0 0 auto; }}
+.xf-board {{ font-size: 30px; }}
+.xf-board th {{ font-size: 22px; }}
+.xf-board td, .xf-board th {{ padding: 10px 18px; }}
+.xf-board-title {{ font-size: 40px; margin: 8px 0; }}
+.xf-board-round {{ font-size: 28px; }}
+.xf-board-frozen {{ font-size: 26px; color: #b71c1c; font-weight: 700; }}
+.xf-clock-line {{ font-size: 20px; font-weight: 700; }}
+.xf-code {{ font-size: 22px; }}
 .xf-chips {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }}
 .xf-card-chip {{ color: #fff; font-weight: 700; font-size: 22px; padding: 6px 18px; border-radius: 8px; }}
 .xf-section {{ margin-top: 8px; }}
