@@ -125,8 +125,12 @@ class QuizDates:
         else:
             day = lo + timedelta(days=between(rng, 0, (hi - lo).days + 1))
         day = min(max(day, lo), hi)
-        # offices receive, accept and close on working days; step back so the date stays before a holiday
-        return day if self.calendar.is_workday(day) else self.calendar.add_working_days(day, -1)
+        # offices receive, accept and close on working days; step back so the date stays before a holiday,
+        # or forward where stepping back would leave the window
+        if self.calendar.is_workday(day):
+            return day
+        back = self.calendar.add_working_days(day, -1)
+        return back if back >= lo else self.calendar.add_working_days(day, 1)
 
     def due(self, rule: DeadlineRule, start: date, *, extended: bool = False) -> date:
         """The last day of ``rule`` counted from ``start``."""
@@ -399,58 +403,31 @@ def _date_question(pack: Pack, dates: QuizDates, rng: random.Random, scene: str)
     )
 
 
-@register("acceptance_notice")
-def acceptance_notice(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a real-name accusation received on D: tell the reporter whether accepted by?"""
-    return _date_question(pack, dates, rng, "acceptance_notice")
+#: the date fill-in generators (one per scene of :data:`SCENES`) and what each asks for
+DATE_GENERATORS: dict[str, str] = {
+    "acceptance_notice": "a real-name accusation received on D: tell the reporter whether accepted by?",
+    "report_up": "an accusation about a cadre the level above manages, received on D: send it up by?",
+    "forwarded_disposition": "an item forwarded from above, received on D: accept or pass it on by?",
+    "petition_acceptance_notice": "a petition received on D: tell the petitioner whether accepted by?",
+    "petition_close": "a petition accepted on D: close it by?",
+    "petition_close_extended": "a petition accepted on D and extended to the maximum: close it by?",
+    "result_feedback": "a real-name accusation closed on D: feed the result back by?",
+    "inquiry_reply": "an inquiry letter received on D: written explanation by?",
+    "disposal_plan": "a lead received on D: propose its disposal by?",
+}
 
 
-@register("report_up")
-def report_up(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: an accusation about a cadre the level above manages, received on D: send it up by?"""
-    return _date_question(pack, dates, rng, "report_up")
+def _date_generator(scene: str, doc: str) -> Generator:
+    def generate(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
+        return _date_question(pack, dates, rng, scene)
+
+    generate.__name__ = scene
+    generate.__doc__ = doc
+    return generate
 
 
-@register("forwarded_disposition")
-def forwarded_disposition(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: an item forwarded from above, received on D: accept or pass it on by?"""
-    return _date_question(pack, dates, rng, "forwarded_disposition")
-
-
-@register("petition_acceptance_notice")
-def petition_acceptance_notice(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a petition received on D: tell the petitioner whether accepted by?"""
-    return _date_question(pack, dates, rng, "petition_acceptance_notice")
-
-
-@register("petition_close")
-def petition_close(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a petition accepted on D: close it by?"""
-    return _date_question(pack, dates, rng, "petition_close")
-
-
-@register("petition_close_extended")
-def petition_close_extended(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a petition accepted on D and extended to the maximum: close it by?"""
-    return _date_question(pack, dates, rng, "petition_close_extended")
-
-
-@register("result_feedback")
-def result_feedback(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a real-name accusation closed on D: feed the result back by?"""
-    return _date_question(pack, dates, rng, "result_feedback")
-
-
-@register("inquiry_reply")
-def inquiry_reply(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: an inquiry letter received on D: written explanation by?"""
-    return _date_question(pack, dates, rng, "inquiry_reply")
-
-
-@register("disposal_plan")
-def disposal_plan(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
-    """Date fill-in: a lead received on D: propose its disposal by?"""
-    return _date_question(pack, dates, rng, "disposal_plan")
+for _scene, _doc in DATE_GENERATORS.items():
+    register(_scene)(_date_generator(_scene, _doc))
 
 
 def _shuffled(rng: random.Random, items: Sequence[date]) -> list[date]:
