@@ -37,6 +37,7 @@ from toolkit.ui.busy import Busy
 from toolkit.ui.context import PageContext, require_trainer
 from toolkit.ui.download import HTML_MIME, XLSX_MIME, data_link
 from toolkit.ui.frame import Page
+from toolkit.ui.picker import Picker
 from toolkit.ui.practice import loaded_pack, practice_page
 
 __all__ = ["AuditDesk", "audit_desk_app"]
@@ -152,18 +153,18 @@ class AuditDesk:
         )
         setup.add_class("xf-start")
 
-        self.pick = widgets.Dropdown(
+        self._pick = Picker(
+            on_pick=guard(self.show),
             description=t("desk.pick", lang),
             style=style,
             layout=widgets.Layout(width="100%", max_width="46em"),
         )
+        self.pick = self._pick.widget
         self.refresh_button = widgets.Button(description=t("desk.refresh", lang))
         self.progress = widgets.HTML()
         self.downloads = widgets.HTML()
         self.report = widgets.HTML()
         self.refresh_button.on_click(guard(lambda _b: self.show(str(self.pick.value or ""))))
-        self._quiet = False
-        self.pick.observe(self._picked, names="value")
         follow = widgets.VBox(
             children=(
                 widgets.HBox(children=(self.pick, self.refresh_button)),
@@ -340,20 +341,11 @@ class AuditDesk:
     def _list_audits(self, select: str | None = None) -> None:
         records = self.store.audits()
         options = [(f"{r.name} ({r.id})", r.id) for r in records]
-        self._quiet = True
-        try:
-            self.pick.options = options
-            self.pick.value = select if select is not None else (options[0][1] if options else None)
-        finally:
-            self._quiet = False
+        self._pick.set(options, select if select is not None else (options[0][1] if options else None))
         if not options:
             self.progress.value = f'<p class="xf-hint">{html.escape(t("desk.no_audits", self.lang))}</p>'
         else:
             self.show(str(self.pick.value))
-
-    def _picked(self, _change: object) -> None:
-        if not self._quiet:  # the page moving the picker itself is not a request
-            self.page.messages.guard(self.show)(str(self.pick.value or ""))
 
     def show(self, audit_id: str) -> None:
         """Progress, links, the report and its downloads for ``audit_id``."""

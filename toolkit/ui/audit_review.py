@@ -25,6 +25,7 @@ from toolkit.ui.audit_item import item_widget
 from toolkit.ui.context import PageContext
 from toolkit.ui.deductions import DeductionPanel
 from toolkit.ui.frame import Page
+from toolkit.ui.picker import Picker
 from toolkit.ui.practice import loaded_pack, log_refusal, practice_page
 
 __all__ = ["AuditReviewApp", "audit_app"]
@@ -62,11 +63,13 @@ class AuditReviewApp:
         self.reviews: dict[str, Review] = {r.item_id: r for r in self.store.reviews(audit.id, reviewer)}
         guard = page.messages.guard
         self.heading = widgets.HTML()
-        self.picker = widgets.Dropdown(
+        self._picker = Picker(
+            on_pick=guard(self.open),
             description=t("audit.pick", lang),
             style={"description_width": "5em"},
             layout=widgets.Layout(width="100%", max_width="46em"),
         )
+        self.picker = self._picker.widget
         self.previous = widgets.Button(
             description=t("audit.previous", lang), layout=widgets.Layout(width="7em")
         )
@@ -87,8 +90,6 @@ class AuditReviewApp:
         self.previous.on_click(guard(lambda _b: self.step(-1)))
         self.next.on_click(guard(lambda _b: self.step(1)))
         self.done.on_click(guard(lambda _b: self.toggle_done()))
-        self._quiet = False
-        self.picker.observe(self._picked, names="value")
         review_box = widgets.VBox(children=(self.status, self.panel.widget, self.done))
         review_box.add_class("xf-section")
         nav = widgets.HBox(children=(self.picker, self.previous, self.next))
@@ -125,14 +126,7 @@ class AuditReviewApp:
             (f"{n}. {item_id} · {self.audit.item(item_id).unit_name}", item_id)
             for n, item_id in enumerate(self.assigned, start=1)
         ]
-        self._quiet = True
-        try:
-            if list(self.picker.options) != options:
-                self.picker.options = options
-            if self.picker.value != value:
-                self.picker.value = value
-        finally:
-            self._quiet = False
+        self._picker.set(options, value)
         self._refresh_heading()
 
     def _show_review(self) -> None:
@@ -178,10 +172,6 @@ class AuditReviewApp:
         self.item_box.children = (item_widget(self.audit.item(item_id), self.pack, self.gen, self.lang),)
         self.panel.clear_form()
         self._show_review()
-
-    def _picked(self, _change: object) -> None:
-        if not self._quiet:  # the page moving the picker itself is not a request
-            self.page.messages.guard(self.open)(str(self.picker.value or ""))
 
     def step(self, delta: int) -> None:
         position = self.assigned.index(self.item_id) + delta

@@ -40,6 +40,7 @@ from toolkit.ui.contest import clock_text, round_line
 from toolkit.ui.context import PageContext, require_trainer
 from toolkit.ui.download import XLSX_MIME, data_link
 from toolkit.ui.frame import Page
+from toolkit.ui.picker import Picker
 from toolkit.ui.practice import practice_page
 from toolkit.ui.ticker import Ticker
 
@@ -125,13 +126,13 @@ class ConsoleApp:
         create = widgets.VBox(children=(self.name, self.seed, *round_rows, self.variants, self.create_button))
         create.add_class("xf-start")
 
-        self.pick = widgets.Dropdown(
+        self._pick = Picker(
+            on_pick=guard(self.show),
             description=t("console.pick", lang),
             style=style,
             layout=widgets.Layout(width="100%", max_width="40em"),
         )
-        self._quiet = False
-        self.pick.observe(self._picked, names="value")
+        self.pick = self._pick.widget
         self.links = widgets.HTML()
         self.rounds_box = widgets.VBox()
         self.freeze_button = widgets.Button(description=t("console.freeze", lang))
@@ -198,17 +199,8 @@ class ConsoleApp:
     def _list(self, select: str | None = None) -> None:
         records = self.store.competitions()
         options = [(f"{r.name} ({r.code})", r.id) for r in records]
-        self._quiet = True
-        try:
-            self.pick.options = options
-            self.pick.value = select if select is not None else (options[0][1] if options else None)
-        finally:
-            self._quiet = False
+        self._pick.set(options, select if select is not None else (options[0][1] if options else None))
         self.show(str(self.pick.value or ""))
-
-    def _picked(self, _change: object) -> None:
-        if not self._quiet:
-            self.page.messages.guard(self.show)(str(self.pick.value or ""))
 
     def show(self, competition_id: str) -> None:
         require_trainer(self.page.ctx)

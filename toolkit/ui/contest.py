@@ -28,6 +28,7 @@ from toolkit.packs import Pack
 from toolkit.store import CompetitionRecord, Contestant, Store
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
+from toolkit.ui.picker import Picker
 from toolkit.ui.practice import learner_name, loaded_pack, log_refusal, practice_page
 from toolkit.ui.quiz_panel import QuizPanel
 from toolkit.ui.ticker import Ticker
@@ -110,13 +111,13 @@ class ContestApp:
         self.heading = widgets.HTML()
         self.clock = widgets.HTML()
         self.clock.add_class("xf-clock")
-        self.picker = widgets.Dropdown(
+        self._picker = Picker(
+            on_pick=guard(self.open),
             description=t("contest.item", lang),
             style={"description_width": "5em"},
             layout=widgets.Layout(width="100%", max_width="36em"),
         )
-        self._quiet = False
-        self.picker.observe(self._picked, names="value")
+        self.picker = self._picker.widget
         self.work = widgets.VBox()
         self.progress = widgets.HTML()
         self.results = widgets.HTML()
@@ -239,13 +240,7 @@ class ContestApp:
         options = [(f"{ref.position}. " + t(f"contest.kind.{ref.kind}", self.lang), ref.key) for ref in refs]
         keys = [v for _, v in options]
         current = self.picker.value if self.picker.value in keys else (keys[0] if keys else None)
-        if list(self.picker.options) != options:
-            self._quiet = True
-            try:
-                self.picker.options = options
-                self.picker.value = current
-            finally:
-                self._quiet = False
+        self._picker.set(options, current)
         self.picker.layout.display = "" if options else "none"
         self._show_progress(refs)
         if current is None:
@@ -259,10 +254,6 @@ class ContestApp:
         if done:
             text += " · " + t("contest.done_items", self.lang, items=", ".join(str(n) for n in done))
         self.progress.value = f'<p class="xf-hint">{html.escape(text)}</p>' if refs else ""
-
-    def _picked(self, _change: object) -> None:
-        if not self._quiet:
-            self.page.messages.guard(self.open)(str(self.picker.value or ""))
 
     def _ref(self, key: str) -> ItemRef | None:
         return next((ref for ref in self._refs() if ref.key == key), None)
