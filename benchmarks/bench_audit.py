@@ -26,16 +26,11 @@ Ratios are workload over baseline: what the audit's own logic costs on top of th
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
-import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from timing import best_of  # benchmarks/timing.py, beside this script
+from timing import best_of, save_results  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.audit.assignment import assign_reviewers
@@ -212,19 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     s = figures["sampling"]
     print(f"sample {s['sample']:,} of {s['population']:,}; assignment loads {figures['assignment']['loads']}")
-    out = {
-        "benchmark": "audit",
-        "date": date.today().isoformat(),
-        "xfkit": toolkit_version,
-        "python": sys.version.split()[0],
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "population": size,
-        "seed": args.seed,
-        "figures": figures,
-    }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {args.json}")
+    save_results(args.json, "audit", toolkit_version, population=size, seed=args.seed, figures=figures)
     return 0
 
 

@@ -21,17 +21,12 @@ Workloads (``time.perf_counter``; best of 3 where repeated; times printed, never
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from timing import best_of  # benchmarks/timing.py, beside this script
+from timing import best_of, save_results  # benchmarks/timing.py, beside this script
 
 from toolkit import __version__ as toolkit_version
 from toolkit.competition.items import build_item, round_items
@@ -170,18 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         f"leaderboard  {b['results']:>6} results {b['seconds'] * 1e3:8.2f} ms  "
         f"(plain sort {b['baseline_seconds'] * 1e3:.2f} ms; {b['ratio']:.1f}×)"
     )
-    out = {
-        "benchmark": "competition",
-        "date": date.today().isoformat(),
-        "xfkit": toolkit_version,
-        "python": sys.version.split()[0],
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "contestants": contestants,
-        "figures": figures,
-    }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {args.json}")
+    save_results(args.json, "competition", toolkit_version, contestants=contestants, figures=figures)
     return 0
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import platform
+import sys
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 
@@ -36,3 +42,18 @@ def drain(items: Iterable[object]) -> int:
     for _ in items:
         n += 1
     return n
+
+
+def save_results(path: Path, benchmark: str, version: str, **figures: Any) -> None:
+    """Write a benchmark's figures as JSON with the date, versions and machine, and say where."""
+    out = {
+        "benchmark": benchmark,
+        "date": date.today().isoformat(),
+        "xfkit": version,
+        "python": sys.version.split()[0],
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        **figures,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {path}")
