@@ -30,7 +30,7 @@ def test_home_page_renders_in_chinese_with_working_links(server: Server, page: R
     open_app(page, server.url + "/", t("home.title", "zh"))
     pg = page.page
     body = pg.inner_text("body")  # type: ignore[attr-defined]
-    assert t("app.intake.title", "zh") in body and t("common.coming_later", "zh") in body
+    assert t("app.intake.title", "zh") in body and t("app.contest.title", "zh") in body
     assert "default@1.0.0" in body, "the pack and version in use are shown"
     assert "Traceback" not in body
     hrefs = pg.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")  # type: ignore[attr-defined]
@@ -54,7 +54,7 @@ def test_english_setting_switches_the_visible_strings(server: Server, page: Reco
     page.page.click("a[href*='lang=en']")  # type: ignore[attr-defined]
     page.page.get_by_text(t("home.title", "en")).first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
     body = page.page.inner_text("body")  # type: ignore[attr-defined]
-    assert t("app.intake.title", "en") in body and t("common.coming_later", "en") in body
+    assert t("app.intake.title", "en") in body and t("app.audit.title", "en") in body
     assert t("home.title", "zh") not in body
 
 
