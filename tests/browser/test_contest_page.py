@@ -20,7 +20,9 @@ def _shot(pg: Any, name: str, height: int = 1600) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"contest_{name}.png"), full_page=True)
 
 
-def _answer_current(pg: Any) -> None:
+def _answer_current(pg: Any, done: int, total: int) -> None:
+    """Answer the item shown, the ``done + 1``-th of ``total``, once the page has moved on to it."""
+    pg.get_by_text(t("contest.progress", ZH, done=done, total=total)).wait_for(timeout=30_000)
     quiz = pg.locator(".xf-quiz", has=pg.locator("button:not([disabled])"))
     quiz.locator("input").first.wait_for(timeout=30_000)
     radios = quiz.locator("input[type=radio]")
@@ -35,7 +37,7 @@ def _answer_current(pg: Any) -> None:
         dates.first.fill("2025-10-10")
         dates.first.press("Tab")
     quiz.get_by_role("button", name=t("contest.submit", ZH)).click()
-    pg.get_by_text(t("contest.stored", ZH)).wait_for(timeout=20_000)
+    pg.get_by_text(t("contest.progress", ZH, done=done + 1, total=total)).wait_for(timeout=30_000)
 
 
 def test_a_trainer_and_three_contestants(server: Server, browser: Any, page: Recorded) -> None:
@@ -70,8 +72,8 @@ def test_a_trainer_and_three_contestants(server: Server, browser: Any, page: Rec
     for cpg in pages:  # the round appears by itself: the page's ticker reads the store
         cpg.locator(".xf-quiz").wait_for(timeout=30_000)
     for n, cpg in enumerate(pages):
-        for _ in range(3 - n):  # the first answers all three, the last only one
-            _answer_current(cpg)  # the page moves on to the next item by itself
+        for done in range(3 - n):  # the first answers all three, the last only one
+            _answer_current(cpg, done, 3)  # the page moves on to the next item by itself
     _shot(pages[0], "contestant", 1400)
 
     board_page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -362,11 +362,11 @@ class ContestApp:
             self.page.messages.error(refused_text(exc, self.lang))
             return
         self.submitted.add(key)
+        self.buttons[key].disabled = True
         if isinstance(work, IntakeWork):
             work.lock(lambda name: self._refused("change-after-submit", {"item": key, "field": name}))
         else:
             work.lock()
-        self.buttons[key].disabled = True
         refs = self._refs()
         self._show_progress(refs)
         following = [r.key for r in refs if r.key not in self.submitted]
