@@ -16,6 +16,7 @@ from toolkit.competitions import item_of
 from toolkit.domain.models import Case
 from toolkit.domain.quiz import Question
 from toolkit.generate.cases import CaseGenerator
+from toolkit.i18n import t
 from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.board import BoardApp
@@ -174,10 +175,13 @@ def test_a_round_from_start_to_release_with_refusals_on_the_server(
     assert sorted(s.submission.actor.split("/")[1] for s in stored) == ["1", "2"]
     # no score is shown before the release
     a.tick()
-    assert a.results.value == ""
+    assert a.results.value == "" and a.report.value == ""
     act(desk, 1, "release")
     a.tick()
     assert "/" in text_of(a.results)
+    # the full report with the model answer, rebuilt from the stored answer
+    assert t("contest.item_report", "zh") in text_of(a.report)
+    assert case.truth.category.label("zh") in text_of(a.report)
     desk.tick()
     live = text_of(desk.live)
     assert live.index("甲") < live.index("乙") < live.index("丙")
@@ -270,3 +274,31 @@ def test_variants_give_each_contestant_their_own_items(pack: Pack, generator: Ca
     case_b = item_of(b._ref(str(b.picker.value)), generator)  # type: ignore[arg-type]
     assert case_a.id != case_b.id
     assert (case_a.level, case_a.truth.problem_type) == (case_b.level, case_b.truth.problem_type)
+
+
+def test_a_findings_round_scores_the_marks_and_shows_the_key_after_release(
+    pack: Pack, generator: CaseGenerator, db: str, text_of: Callable[[Any], str]
+) -> None:
+    from toolkit.domain.dossier import Dossier
+    from toolkit.ui.work import FindingsWork
+
+    desk = console(pack, generator, db)
+    code = create(desk, intake=0, findings=1, quiz=0)
+    a = contestant(pack, generator, db, code, "甲")
+    act(desk, 1, "start")
+    a.tick()
+    work = a.works[str(a.picker.value)]
+    assert isinstance(work, FindingsWork)
+    dossier = work.dossier
+    assert isinstance(dossier, Dossier) and dossier.answer_key
+    notes = [p.note for p in dossier.answer_key if p.note]
+    assert not [n for n in notes if n in "\n".join(widget_texts(a.page.widget))]
+    a.submit_button.click()  # no marks: a miss of every planted defect
+    assert a.page.messages.kind == "info", a.page.messages.text
+    act(desk, 1, "end")
+    act(desk, 1, "release")
+    a.tick()
+    assert t("contest.item_report", "zh") in text_of(a.report)
+    with Store.open(db) as store:
+        (scored,) = store.contest_submissions(desk.record.id)  # type: ignore[union-attr]
+    assert scored.score.payload["total"] == 0

@@ -119,12 +119,21 @@ class ContestApp:
         )
         self.picker = self._picker.widget
         self.work = widgets.VBox()
+        self.report = widgets.HTML()
         self.progress = widgets.HTML()
         self.results = widgets.HTML()
         self.buttons: dict[str, widgets.Button] = {}
         self._idle_button = widgets.Button(description=t("contest.submit", lang), disabled=True)
         self.play = widgets.VBox(
-            children=(self.heading, self.clock, self.picker, self.progress, self.work, self.results)
+            children=(
+                self.heading,
+                self.clock,
+                self.picker,
+                self.progress,
+                self.work,
+                self.report,
+                self.results,
+            )
         )
         self.play.layout.display = "none"
         page.body.children = (self.join_box, self.play)
@@ -267,6 +276,7 @@ class ContestApp:
         if work is None:
             work = self.works[key] = self._build(ref)
         done = key in self.submitted
+        self.report.value = self._report_html(ref) if done and self._released(ref.round) else ""
         self.buttons[key].disabled = done
         if done:
             work.lock(lambda _name: None) if isinstance(work, IntakeWork) else work.lock()
@@ -375,6 +385,44 @@ class ContestApp:
         self.page.messages.info(t("contest.stored", self.lang))
 
     # -- after the trainer releases a round ---------------------------------------------------------
+
+    def _released(self, round_no: int) -> bool:
+        return self.snap is not None and self.snap.states[round_no - 1].released
+
+    def _report_html(self, ref: ItemRef) -> str:
+        """The full report of a submitted item, rebuilt from the stored answer (only after release)."""
+        from toolkit.generate.conversation import build_conversation
+        from toolkit.scoring.findings import parse_findings, score_findings
+        from toolkit.scoring.intake import parse_answer, score_intake
+        from toolkit.ui.findings_view import findings_report_html
+        from toolkit.ui.score_view import report_html
+
+        assert self.record is not None and self.contestant is not None
+        stored = next(
+            (
+                s.submission.payload
+                for s in self.store.contest_submissions(self.record.id, self.contestant.id)
+                if s.submission.payload.get("key") == ref.key
+            ),
+            None,
+        )
+        item = item_of(ref, self.gen)
+        if stored is None or isinstance(item, Question):
+            return ""
+        if isinstance(item, Case):
+            answer = parse_answer(stored["answer"], self.pack)
+            conversation = build_conversation(self.gen, item) if stored.get("choices") is not None else None
+            choices = tuple(stored.get("choices") or ())
+            report = score_intake(item, answer, self.pack, conversation=conversation, choices=choices or None)
+            body = report_html(
+                report, pack=self.pack, lang=self.lang, conversation=conversation, choices=choices
+            )
+        else:
+            findings = parse_findings(stored["findings"], item, self.pack)
+            body = findings_report_html(
+                score_findings(item, findings, self.pack), dossier=item, pack=self.pack, lang=self.lang
+            )
+        return f"<h3>{html.escape(t('contest.item_report', self.lang))}</h3>{body}"
 
     def _results_html(self, round_no: int) -> str:
         assert self.record is not None and self.contestant is not None
