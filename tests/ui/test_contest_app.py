@@ -302,3 +302,23 @@ def test_a_findings_round_scores_the_marks_and_shows_the_key_after_release(
     with Store.open(db) as store:
         (scored,) = store.contest_submissions(desk.record.id)  # type: ignore[union-attr]
     assert scored.score.payload["total"] == 0
+
+
+def test_the_console_and_the_contestants_page_read_in_english(
+    pack: Pack, generator: CaseGenerator, db: str, text_of: Callable[[Any], str]
+) -> None:
+    ctx = context_from_query(f"key={SECRET}&lang=en", secret=SECRET, default="zh")
+    desk = ConsoleApp(Page(ctx=ctx, title_key="app.console.title", pack=pack), pack, generator, db)
+    code = create(desk)
+    page = Page(
+        ctx=context_from_query(f"code={code}&lang=en", secret=None, default="zh"),
+        title_key="app.contest.title",
+        pack=pack,
+    )
+    app = ContestApp(page, pack, generator, db)
+    app.name.value = "Zhang"
+    app.join_button.click()
+    text = text_of(desk.page.widget) + text_of(app.page.widget)
+    for key in ("console.action.start", "console.action.release", "contest.status.pending", "contest.wait"):
+        assert t(key, "en") in text
+        assert t(key, "zh") not in text
