@@ -76,6 +76,7 @@ import json
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -369,8 +370,8 @@ def _read_csv(raw: bytes) -> _Table:
     encoding = _UTF8 if _looks_utf8(raw) else _GB
     head = _decode_head(raw, encoding)
     if head is None:
-        first_line = raw[: raw.find(b"\n")].decode(_GB, errors="replace")
-        return table.fail(_undecodable(raw, _GB, ",", first_line.split(",")))
+        first_line = raw[: raw.find(b"\n")].decode(_GB, errors="replace").rstrip("\r")
+        return table.fail(_undecodable(raw, _GB, ",", [cell.strip() for cell in first_line.split(",")]))
     sep, records = _head_records(head)
     header_index = _find_header(records)
     header = [cell.strip() for cell in records[header_index]] if records else []
@@ -508,11 +509,20 @@ def _read_xlsx(path: Path) -> _Table:
 
     table = _Table()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), path.open("rb") as handle:
             # openpyxl warns about workbook features it does not read (data validation, styles …)
             warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
+            book = openpyxl.load_workbook(handle, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        zlib.error,  # a damaged compressed part
+        NotImplementedError,  # zipfile: a damaged directory naming an unknown zip version
+        EOFError,
+    ) as exc:
         detail = "it is not a zip archive" if isinstance(exc, zipfile.BadZipFile) else str(exc)
         return table.fail(f"not an Excel .xlsx workbook ({detail}); save it from Excel or WPS as .xlsx")
     sheets = book.worksheets

@@ -65,8 +65,9 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
         raise PackFileError(name, "file is missing") from None
     except UnicodeDecodeError as exc:
         raise PackFileError(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # PyYAML checks for characters YAML does not allow as it is built
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -77,7 +78,8 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     except yaml.YAMLError as exc:
         raise PackFileError(name, f"YAML error: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[PathKey, int] = {}
     if node is not None:
         lines[()] = node.start_mark.line + 1
