@@ -79,6 +79,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.apps import APPS as APPS_INFO
 from toolkit.i18n import t
 from toolkit.serve_process import CHROMIUM, CHROMIUM_ARGS, ServerProcess
 from toolkit.serve_process import start as start_process
@@ -94,18 +95,44 @@ FAULTS_NEXT = t("faults.start.next", "zh")  # 下一份案卷
 HELLO_TEXT = "Hello"
 HELLO = "hello"
 #: app pages the benchmark knows how to wait for: name → notebook
-APPS = {"home": "home.ipynb", "intake": "intake.ipynb", "faults": "faults.ipynb"}
-DEFAULT_APPS = ("home", "intake", "faults")
+APPS = {
+    "home": "home.ipynb",
+    "intake": "intake.ipynb",
+    "faults": "faults.ipynb",
+    "ledger": "ledger.ipynb",
+    "audit": "audit.ipynb",
+    "audit_desk": "audit_desk.ipynb",
+    "contest": "contest.ipynb",
+    "console": "console.ipynb",
+    "board": "board.ipynb",
+}
+DEFAULT_APPS = tuple(APPS)
 PAGES = {**APPS, HELLO: "hello.ipynb"}
 #: the button that makes each button-ready page usable
-BUTTONS = {"intake": INTAKE_NEXT, "faults": FAULTS_NEXT, HELLO: HELLO_TEXT}
+BUTTONS = {
+    "intake": INTAKE_NEXT,
+    "faults": FAULTS_NEXT,
+    "ledger": t("ledger.export", "zh"),
+    "audit": t("audit.done", "zh"),
+    "audit_desk": t("desk.preview", "zh"),
+    "contest": t("contest.join", "zh"),
+    "console": t("console.export", "zh"),
+    HELLO: HELLO_TEXT,
+}
+#: text that makes a page without a button usable
+TEXTS = {"home": HOME_TITLE, "board": t("contest.round_no", "zh", n=1, total=1)}
 READY = {
-    "home": f"title {HOME_TITLE} visible, spinner gone",
-    "intake": f"button {INTAKE_NEXT} visible and enabled, spinner gone",
-    "faults": f"button {FAULTS_NEXT} visible and enabled, spinner gone",
+    **{name: f"text {text} visible, spinner gone" for name, text in TEXTS.items()},
+    **{name: f"button {label} visible and enabled, spinner gone" for name, label in BUTTONS.items()},
     HELLO: f"button {HELLO_TEXT} visible and enabled",
 }
+#: what each page's URL carries: the trainer secret, a reviewer's link, a competition's code (see seed_data)
+QUERIES: dict[str, str] = {"audit_desk": f"key={SECRET}", "console": f"key={SECRET}"}
 MODES = ("cold", "preheated")
+#: pages served from a preheated kernel (the others start theirs on demand; see toolkit/apps.py)
+POOLED = {
+    app.notebook.removesuffix(".ipynb") for app in APPS_INFO if app.preheat and not app.trainer_only
+} | {HELLO}
 
 FULL_LOADS = 8
 QUICK_LOADS = 3
@@ -146,6 +173,36 @@ SHUTDOWN_REFUSED = re.compile(r"403 POST /voila/api/shutdown/\S+ \([^)]*\): '_xs
 
 
 # -- the server -------------------------------------------------------------------------------------
+
+
+def seed_data(data: Path) -> None:
+    """An audit and a competition in the store the server will use, so their pages have something to show."""
+    from toolkit.audit.population import dossier_population
+    from toolkit.audit.setup import demo_reviewers, new_audit
+    from toolkit.competition.model import CompetitionSpec, RoundSpec
+    from toolkit.competitions import create_competition
+    from toolkit.packs import load_pack
+    from toolkit.store import Store, default_url
+
+    pack = load_pack("default")
+    items, _ = dossier_population(pack, 1, 40)
+    audit = new_audit(
+        name="bench",
+        pack=pack.ref,
+        source="dossiers:40",
+        population=items,
+        reviewers=demo_reviewers(pack),
+        seed=1,
+        rate=0.3,
+    )
+    data.mkdir(parents=True, exist_ok=True)
+    with Store.open(default_url(data)) as store:
+        store.add_audit(audit)
+        spec = CompetitionSpec("bench", pack.name, 1, (RoundSpec("quiz", 5, 10),))
+        record = create_competition(store, spec, pack)
+    reviewer = max(audit.assignment.loads(), key=lambda name: audit.assignment.loads()[name])
+    QUERIES["audit"] = f"audit={audit.id}&r={audit.tokens[reviewer]}"
+    QUERIES["board"] = f"code={record.code}"
 
 
 def make_notebooks(folder: Path) -> Path:
@@ -356,8 +413,8 @@ NAV_JS = """() => {
 
 def wait_interactive(page: Any, which: str) -> None:
     """Return when the page ``which`` is usable (see :data:`READY`)."""
-    if which == "home":
-        page.get_by_text(HOME_TITLE).filter(visible=True).first.wait_for(
+    if which in TEXTS:
+        page.get_by_text(TEXTS[which]).filter(visible=True).first.wait_for(
             state="visible", timeout=PAGE_TIMEOUT_MS
         )
     else:
@@ -403,7 +460,10 @@ def open_page(browser: Any, server: Server, which: str, artifacts: Path) -> tupl
     failed = None
     t0 = time.perf_counter()
     try:
-        page.goto(f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+        query = f"?{QUERIES[which]}" if which in QUERIES else ""
+        page.goto(
+            f"{server.url}/voila/render/{notebook}{query}", wait_until="commit", timeout=PAGE_TIMEOUT_MS
+        )
         wait_interactive(page, which)
     except PlaywrightTimeoutError as exc:
         failed = str(exc).splitlines()[0]
@@ -472,7 +532,7 @@ def prepare_load(server: Server, which: str, preheated: bool) -> tuple[float, li
     notes: list[str] = []
     waited = 0.0
     notebook = PAGES[which]
-    if preheated:
+    if preheated and which in POOLED:
         pool_s = wait_until(
             lambda: log_count(server, POOL_FILLED, notebook) > log_count(server, POOL_USED, notebook),
             POOL_TIMEOUT_S,
@@ -914,6 +974,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="xfkit-bench-pages-") as name, sync_playwright() as pw:
         tmp = Path(name)
         notebooks = make_notebooks(tmp / "notebooks")
+        seed_data(tmp / "data")
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         machine["chromium"] = browser.version
         try:
