@@ -2,9 +2,10 @@
 
 Run from anywhere::
 
-    python benchmarks/bench_pages.py                  # home, intake, faults: 8 loads per page and mode
+    python benchmarks/bench_pages.py                  # every app page: 8 loads per page and mode
     python benchmarks/bench_pages.py --quick          # 3 loads per page and mode
-    python benchmarks/bench_pages.py --apps intake    # only some app pages (home, intake, faults)
+    python benchmarks/bench_pages.py --apps intake    # only some app pages (home, intake, faults, ledger,
+                                                      # audit, audit_desk, contest, console, board)
     python benchmarks/bench_pages.py --json OUT.json --loads N
 
 Every page is served by the SAME ``xfkit serve`` process, started the way the browser tests start it
