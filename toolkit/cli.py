@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from toolkit.packs import Pack
     from toolkit.scoring.findings import FindingsReport
     from toolkit.scoring.intake import ScoreReport
+    from toolkit.store import Store
 
 T = TypeVar("T")
 EXIT_DATA = 1
@@ -282,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- xfkit ledger ---------------------------------------------------------------------------------
+
+
+def open_store(url: str | None) -> Store:
+    """The store at ``url``, else ``$XFKIT_DB``, else the SQLite file under ``data/`` (as ``xfkit serve``)."""
+    from toolkit.store import Store, default_url
+
+    return Store.open(url or default_url(Path("data")))
 
 
 def command_group(sub: Any, name: str, help_text: str) -> Any:

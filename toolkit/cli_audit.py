@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.cli import _seed, _Unusable, _whole, command_group
+from toolkit.cli import _seed, _Unusable, _whole, command_group, open_store
 from toolkit.fileio import atomic_output
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from toolkit.audit.model import AuditItem, Reviewer, Sample
     from toolkit.packs import Pack
-    from toolkit.store import Store
 
 _k = _whole("k", 1, 10)
 _min_per_stratum = _whole("min-per-stratum", 0, 100_000)
@@ -247,12 +246,6 @@ def cmd_audit_assign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(url: str | None) -> Store:
-    from toolkit.store import Store, default_url
-
-    return Store.open(url or default_url(Path("data")))
-
-
 def cmd_audit_create(args: argparse.Namespace) -> int:
     from toolkit.audit.population import dossier_population, ledger_population
     from toolkit.audit.setup import new_audit
@@ -280,7 +273,7 @@ def cmd_audit_create(args: argparse.Namespace) -> int:
         margin=args.margin,
         k=args.k,
     )
-    with _store(args.db) as store:
+    with open_store(args.db) as store:
         store.add_audit(audit)
     print("\n".join(_composition(audit.sample, pack)))
     print(f"\naudit {audit.id}: {len(audit.items)} items, {len(reviewers)} reviewers, k = {args.k}")
@@ -300,7 +293,7 @@ def cmd_audit_report(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".html"):
         raise _Unusable([f"--out: {args.out}: a report is written as .xlsx or .html"])
-    with _store(args.db) as store:
+    with open_store(args.db) as store:
         audit = store.audit(args.audit_id)
         if audit is None:
             known = ", ".join(r.id for r in store.audits()[:10]) or "none yet"

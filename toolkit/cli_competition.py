@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from toolkit.cli import _seed, _Unusable, command_group
+from toolkit.cli import _seed, _Unusable, command_group, open_store
 from toolkit.fileio import atomic_output
 
 __all__ = ["add_competition_parser"]
@@ -55,7 +55,6 @@ def add_competition_parser(sub: Any) -> None:
 
 
 def cmd_competition_create(args: argparse.Namespace) -> int:
-    from toolkit.cli_audit import _store
     from toolkit.competition.model import CompetitionSpec, parse_rounds, spec_problems
     from toolkit.competitions import create_competition
     from toolkit.errors import ContestRefused
@@ -72,7 +71,7 @@ def cmd_competition_create(args: argparse.Namespace) -> int:
     problems = spec_problems(spec)
     if problems:
         raise _Unusable(problems)
-    with _store(args.db) as store:
+    with open_store(args.db) as store:
         record = create_competition(store, spec, pack)
     print(f"competition {record.id} {record.name}: join code {record.code}")
     for n, r in enumerate(rounds, start=1):
@@ -84,12 +83,11 @@ def cmd_competition_create(args: argparse.Namespace) -> int:
 
 
 def cmd_competition_export(args: argparse.Namespace) -> int:
-    from toolkit.cli_audit import _store
     from toolkit.competitions import export_bytes
 
     if args.out.suffix.lower() != ".xlsx":
         raise _Unusable([f"--out: {args.out}: results are written as .xlsx"])
-    with _store(args.db) as store:
+    with open_store(args.db) as store:
         record = store.competition(args.competition) or store.competition_by_code(args.competition)
         if record is None:
             known = ", ".join(f"{r.id} ({r.code})" for r in store.competitions()[:10]) or "none yet"
