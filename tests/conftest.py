@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,15 @@ from toolkit.packs import Pack, load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pack_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Validated packs go to a folder of this run's own (servers the tests start inherit it)."""
+    folder = tmp_path_factory.mktemp("pack-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XFKIT_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

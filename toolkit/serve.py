@@ -115,11 +115,11 @@ def check_data_dir(folder: Path) -> None:
 
 def prepare(options: ServeOptions) -> Prepared:
     """Check everything a person can get wrong, create the store and the demo data; start nothing."""
-    from toolkit.packs import load_pack
+    from toolkit.packs.cache import cached_pack
     from toolkit.store import Store, default_url
 
     notebooks = find_notebooks_dir(options.notebooks_dir)
-    pack = load_pack(options.pack)
+    pack = cached_pack(options.pack)  # validated here, once: the pages' kernels read the cached result
     check_data_dir(options.data_dir)
     db_url = options.db_url or default_url(options.data_dir)
     store = Store.open(db_url)

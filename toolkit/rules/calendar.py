@@ -261,6 +261,18 @@ class WorkCalendar:
     def __repr__(self) -> str:
         return f"WorkCalendar(years={_describe_years(self._years)})"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WorkCalendar):
+            return NotImplemented
+        return self._years == other._years and self._schedules == other._schedules
+
+    def __hash__(self) -> int:
+        return hash(self._years)
+
+    def __reduce__(self) -> tuple[type[WorkCalendar], tuple[tuple[YearSchedule, ...]]]:
+        # rebuilt from its schedules (every covered year's, so the library's do not matter)
+        return WorkCalendar, (tuple(self._schedules[y] for y in self._years),)
+
     @staticmethod
     def _working_days_of(s: YearSchedule) -> npt.NDArray[np.int64]:
         first = _day_number(date(s.year, 1, 1))

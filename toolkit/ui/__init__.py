@@ -2,20 +2,41 @@
 
 This package is the only place that imports ipywidgets. Each app is a function returning a
 :class:`~toolkit.ui.frame.Page`; a notebook in ``notebooks/`` displays its ``.widget``.
+
+The apps are imported on first use (PEP 562), so a page's kernel loads only its own app: the contest
+page does not pay for the audit desk's pandas and statistics.
 """
 
 from __future__ import annotations
 
-from toolkit.ui.audit_desk import audit_desk_app
-from toolkit.ui.audit_review import audit_app
-from toolkit.ui.board import board_app
-from toolkit.ui.console import console_app
-from toolkit.ui.contest import contest_app
-from toolkit.ui.faults import faults_app
-from toolkit.ui.home import home_app
-from toolkit.ui.intake import intake_app
-from toolkit.ui.ledger_app import ledger_app
-from toolkit.ui.trainer import trainer_app
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.ui.audit_desk import audit_desk_app
+    from toolkit.ui.audit_review import audit_app
+    from toolkit.ui.board import board_app
+    from toolkit.ui.console import console_app
+    from toolkit.ui.contest import contest_app
+    from toolkit.ui.faults import faults_app
+    from toolkit.ui.home import home_app
+    from toolkit.ui.intake import intake_app
+    from toolkit.ui.ledger_app import ledger_app
+    from toolkit.ui.trainer import trainer_app
+
+#: app function -> the module that defines it
+_APPS = {
+    "audit_app": "audit_review",
+    "audit_desk_app": "audit_desk",
+    "board_app": "board",
+    "console_app": "console",
+    "contest_app": "contest",
+    "faults_app": "faults",
+    "home_app": "home",
+    "intake_app": "intake",
+    "ledger_app": "ledger_app",
+    "trainer_app": "trainer",
+}
 
 __all__ = [
     "audit_app",
@@ -29,3 +50,16 @@ __all__ = [
     "ledger_app",
     "trainer_app",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _APPS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_APPS})

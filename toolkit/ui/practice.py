@@ -24,7 +24,8 @@ from toolkit.domain.codes import Level
 from toolkit.errors import XfkitError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
-from toolkit.packs import Pack, load_pack
+from toolkit.packs import Pack
+from toolkit.packs.cache import cached_pack
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
 
@@ -52,8 +53,8 @@ BEIJING = timezone(timedelta(hours=8))
 
 @cache
 def loaded_pack(pack_ref: str) -> tuple[Pack, CaseGenerator]:
-    """The pack and its generator, once per kernel (loading validates the whole pack)."""
-    pack = load_pack(pack_ref)
+    """The pack and its generator, once per kernel: validated once by the server, then from its cache."""
+    pack = cached_pack(pack_ref)
     return pack, CaseGenerator(pack)
 
 
