@@ -7,63 +7,17 @@ carriage return.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import gc
 import io
-import tempfile
-import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
-from pathlib import Path
 
-import openpyxl
 import pytest
 
 from toolkit.errors import LedgerInvalid
-from toolkit.generate.cases import CaseGenerator
-from toolkit.generate.ledger import ledger_items
-from toolkit.ledger.export import write_ledger
 from toolkit.ledger.importer import read_ledger
 from toolkit.packs import Pack
 
-ROWS = 8
-
-
-#: cell text: short strings, dates in several forms, numbers, the labels a ledger really holds
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, generator: CaseGenerator, pack: Pack) -> list[list[str]]:
-    """The header and rows of a small valid ledger, as write_ledger writes them."""
-    path = tmp_path_factory.mktemp("fuzz-ledgers") / "base.csv"
-    write_ledger(ledger_items(generator, 5, ROWS), pack, path)
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
-
-
-@contextlib.contextmanager
-def scratch(*, collect: bool = False) -> Iterator[Path]:
-    """A temporary folder; with ``collect``, files a failed openpyxl read left open are closed afterwards."""
-    try:
-        with tempfile.TemporaryDirectory(prefix="xfkit-fuzz-") as name:
-            yield Path(name)
-    finally:
-        if collect:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                gc.collect()
-
-
-@pytest.fixture(scope="module")
-def workbook(base: list[list[str]]) -> bytes:
-    """The base ledger as .xlsx bytes (made once: a workbook saved twice differs in its timestamps)."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in base:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from .conftest import scratch
 
 
 def test_a_corrupt_deflate_stream_in_an_xlsx_is_a_ledger_problem(workbook: bytes, pack: Pack) -> None:
@@ -109,3 +63,30 @@ def test_a_workbook_with_a_damaged_zip_directory_is_a_ledger_problem(workbook: b
         path.write_bytes(bytes(raw))
         with pytest.raises(LedgerInvalid):
             read_ledger(path, pack)
+
+
+def test_rows_wider_than_the_header_are_a_located_ledger_problem(base: list[list[str]], pack: Pack) -> None:
+    """The header lost a column, the rows did not: pandas raised a bare ValueError."""
+    text = "".join(",".join(row) + "\n" for row in [base[0][1:], *base[1:]])
+    with scratch() as folder:
+        path = folder / "ledger.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(LedgerInvalid) as info:
+            read_ledger(path, pack)
+    assert any(p.row == 2 and "the header row has" in p.message for p in info.value.problems)
+    assert f"{path}:row 2" in str(info.value)
+
+
+def test_a_workbook_with_a_damaged_xml_part_is_a_ledger_problem(workbook: bytes, pack: Pack) -> None:
+    """Broken XML inside the zip: ElementTree's ParseError (a SyntaxError) escaped openpyxl."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, b"\x00" + content if name == "[Content_Types].xml" else content)
+    with scratch(collect=True) as folder:
+        path = folder / "ledger.xlsx"
+        path.write_bytes(out.getvalue())
+        with pytest.raises(LedgerInvalid) as info:
+            read_ledger(path, pack)
+    assert "xlsx" in str(info.value)

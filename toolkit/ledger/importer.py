@@ -69,6 +69,7 @@ file against ``pandas.read_csv`` alone.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import io
@@ -392,11 +393,28 @@ def _read_csv(raw: bytes) -> _Table:
         return table.fail(f"cannot be read as CSV: {_parser_message(exc)}")
     except UnicodeDecodeError:
         return table.fail(_undecodable(raw, encoding, sep, header))
+    except ValueError:  # pandas: the first rows below the header have more cells than the header
+        return _wider_than_header(table, raw, encoding, sep, len(header), header_index)
     table.rows = np.arange(header_index + 2, header_index + 2 + len(data), dtype=np.int64)
     for name, (position, text, coded) in used.items():
         values = data[position].to_numpy(dtype=object)
         table.columns[name] = _text_column(values, text, coded, _SPEC[name].distinct)
     return _finish_table(table)
+
+
+def _wider_than_header(table: _Table, raw: bytes, encoding: str, sep: str, width: int, skip: int) -> _Table:
+    """The problem for rows with more cells than the header row, naming the first such row."""
+    text = raw.decode("utf-8-sig" if encoding == _UTF8 else encoding, errors="replace")
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    with contextlib.suppress(csv.Error):  # a field longer than csv's limit: the message below then
+        for number, record in enumerate(records, start=1):
+            if number > skip + 1 and len(record) > width:
+                return table.fail(
+                    f"cannot be read as CSV: {len(record)} cells, but the header row has {width}; "
+                    "give every extra column a header or remove the extra cells",
+                    row=number,
+                )
+    return table.fail(f"cannot be read as CSV: rows have more cells than the header row ({width})")
 
 
 def _undecodable(raw: bytes, encoding: str, sep: str, header: Sequence[str] = ()) -> str:
@@ -522,6 +540,7 @@ def _read_xlsx(path: Path) -> _Table:
         zlib.error,  # a damaged compressed part
         NotImplementedError,  # zipfile: a damaged directory naming an unknown zip version
         EOFError,
+        SyntaxError,  # a damaged XML part: xml.etree's ParseError (lxml's XMLSyntaxError) derive from it
     ) as exc:
         detail = "it is not a zip archive" if isinstance(exc, zipfile.BadZipFile) else str(exc)
         return table.fail(f"not an Excel .xlsx workbook ({detail}); save it from Excel or WPS as .xlsx")
