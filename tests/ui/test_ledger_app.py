@@ -21,7 +21,7 @@ from toolkit.ledger.export import write_ledger
 from toolkit.packs import Pack
 from toolkit.ui.context import context_from_query
 from toolkit.ui.frame import Page
-from toolkit.ui.ledger_app import LedgerDashboard, ledger_app
+from toolkit.ui.ledger_page import LedgerDashboard, ledger_app
 
 AS_OF = date(2026, 6, 30)
 

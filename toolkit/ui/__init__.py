@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from toolkit.ui.faults import faults_app
     from toolkit.ui.home import home_app
     from toolkit.ui.intake import intake_app
-    from toolkit.ui.ledger_app import ledger_app
+    from toolkit.ui.ledger_page import ledger_app
     from toolkit.ui.trainer import trainer_app
 
 #: app function -> the module that defines it
@@ -34,7 +34,7 @@ _APPS = {
     "faults_app": "faults",
     "home_app": "home",
     "intake_app": "intake",
-    "ledger_app": "ledger_app",
+    "ledger_app": "ledger_page",
     "trainer_app": "trainer",
 }
 

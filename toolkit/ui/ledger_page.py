@@ -12,6 +12,7 @@ the kernel, so nothing is served from the file system.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import tempfile
 from datetime import date
@@ -37,6 +38,7 @@ from toolkit.ui.practice import practice_page
 __all__ = ["CARD_FILL", "LedgerDashboard", "ledger_app"]
 
 APP = "ledger"
+log = logging.getLogger("xfkit.ui")
 CARD_FILL = {
     "red": "#c62828",
     "orange": "#ef6c00",
@@ -170,6 +172,8 @@ class LedgerDashboard:
         name = Path(str(item["name"])).name
         suffix = Path(name).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
+            # the browser offers only these; anything else came from a crafted message
+            log.warning("refused ledger.bad-type upload: %r", name[:80])
             self.page.messages.error(t("ledger.bad_type", self.lang, name=name))
             return
         with tempfile.TemporaryDirectory() as folder:
