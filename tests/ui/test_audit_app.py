@@ -9,16 +9,15 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import widget_texts
+from tests.ui.pages import add_audit, busiest, deduct, open_as
 from toolkit.audit.masking import mask_name
 from toolkit.audit.model import Audit
 from toolkit.audit.population import dossier_population, rebuild
-from toolkit.audit.setup import demo_reviewers, new_audit
 from toolkit.generate.cases import CaseGenerator
 from toolkit.packs import Pack
 from toolkit.store import Store
-from toolkit.ui.audit_review import AuditReviewApp, audit_app
+from toolkit.ui.audit_review import audit_app
 from toolkit.ui.context import context_from_query
-from toolkit.ui.frame import Page
 
 
 @pytest.fixture(scope="module")
@@ -33,41 +32,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def audit(pack: Pack, population: Any, db: str) -> Audit:
-    made = new_audit(
-        name="test audit",
-        pack=pack.ref,
-        source="dossiers:24",
-        population=population,
-        reviewers=demo_reviewers(pack),
-        seed=5,
-        rate=0.5,
-        k=2,
-    )
-    with Store.open(db) as store:
-        store.add_audit(made)
-    return made
-
-
-def open_as(
-    audit: Audit, reviewer: str, pack: Pack, generator: CaseGenerator, db: str, lang: str = "zh"
-) -> AuditReviewApp:
-    query = f"audit={audit.id}&r={audit.tokens[reviewer]}&lang={lang}"
-    page = Page(
-        ctx=context_from_query(query, secret=None, default="zh"), title_key="app.audit.title", pack=pack
-    )
-    return AuditReviewApp(page, pack, generator, db)
-
-
-def busiest(audit: Audit) -> str:
-    loads = audit.assignment.loads()
-    return max(loads, key=lambda name: loads[name])
-
-
-def deduct(app: AuditReviewApp, subitem: str, points: float, note: str = "说明") -> None:
-    app.panel.subitem.value = subitem
-    app.panel.points.value = points
-    app.panel.note.value = note
-    app.panel.add.click()
+    return add_audit(pack, population, db)
 
 
 def test_a_reviewer_sees_only_their_items(

@@ -12,6 +12,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from tests.ui.pages import DESK_SECRET as SECRET
+from tests.ui.pages import make_desk as make
 from toolkit.audit.model import Deduction, Review
 from toolkit.audit.review import score_review
 from toolkit.generate.cases import CaseGenerator
@@ -21,9 +23,6 @@ from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.audit_desk import AuditDesk, audit_desk_app
 from toolkit.ui.context import context_from_query
-from toolkit.ui.frame import Page
-
-SECRET = "desk-secret"
 
 
 @pytest.fixture
@@ -37,12 +36,6 @@ def data_dir(tmp_path: Path, pack: Pack, generator: CaseGenerator) -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-
-
-def make(pack: Pack, generator: CaseGenerator, db: str, data_dir: Path, lang: str = "zh") -> AuditDesk:
-    ctx = context_from_query(f"key={SECRET}&lang={lang}", secret=SECRET, default="zh")
-    page = Page(ctx=ctx, title_key="app.audit_desk.title", pack=pack)
-    return AuditDesk(page, pack, generator, db, data_dir=data_dir)
 
 
 def download(desk: AuditDesk, suffix: str) -> bytes:

@@ -11,10 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.ui.conftest import fill, talk, widget_texts
+from tests.ui.conftest import widget_texts
+from tests.ui.pages import CONSOLE_SECRET as SECRET
+from tests.ui.pages import act, answer_intake, answer_quiz, console, contestant, create, set_answer
 from toolkit.competitions import item_of
 from toolkit.domain.models import Case
-from toolkit.domain.quiz import Question
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
 from toolkit.packs import Pack
@@ -24,103 +25,11 @@ from toolkit.ui.console import ConsoleApp, console_app
 from toolkit.ui.contest import ContestApp
 from toolkit.ui.context import context_from_query
 from toolkit.ui.frame import Page
-from toolkit.ui.quiz_panel import QuizPanel
-from toolkit.ui.work import IntakeWork
-
-SECRET = "console-secret"
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'contest.sqlite3'}"
-
-
-def console(pack: Pack, generator: CaseGenerator, db: str) -> ConsoleApp:
-    ctx = context_from_query(f"key={SECRET}", secret=SECRET, default="zh")
-    return ConsoleApp(Page(ctx=ctx, title_key="app.console.title", pack=pack), pack, generator, db)
-
-
-def create(
-    desk: ConsoleApp, *, intake: int = 1, quiz: int = 4, findings: int = 0, variants: bool = False
-) -> str:
-    for kind, count in (("intake", intake), ("findings", findings), ("quiz", quiz)):
-        use, n, _m = desk.rows[kind]
-        use.value = count > 0
-        n.value = max(count, 1)
-    desk.variants.value = variants
-    desk.create_button.click()
-    assert desk.record is not None, desk.page.messages.text
-    return desk.record.code
-
-
-def contestant(
-    pack: Pack, generator: CaseGenerator, db: str, code: str, name: str, pin: str = ""
-) -> ContestApp:
-    page = Page(
-        ctx=context_from_query(f"code={code}", secret=None, default="zh"),
-        title_key="app.contest.title",
-        pack=pack,
-    )
-    app = ContestApp(page, pack, generator, db)
-    app.name.value = name
-    if pin:
-        app.pin.value = pin
-        app.resume_button.click()
-    else:
-        app.join_button.click()
-    return app
-
-
-def act(desk: ConsoleApp, round_no: int, kind: str) -> None:
-    desk.act(round_no, kind)
-    assert desk.page.messages.kind != "error", desk.page.messages.text
-
-
-def answer_intake(app: ContestApp, generator: CaseGenerator, *, right: bool = True) -> None:
-    work = app.works[str(app.picker.value)]
-    assert isinstance(work, IntakeWork)
-    truth = work.case.truth
-    fill(work.form, truth)
-    if not right:
-        work.form.category.value = next(
-            v for _l, v in work.form.category.options if v and v != truth.category.value
-        )
-    if work.panel is not None and work.conversation is not None:
-        talk(work.panel, work.conversation)
-    app.submit_button.click()
-
-
-def answer_quiz(app: ContestApp, *, right: bool) -> None:
-    """Answer every quiz item of the current round, right or wrong."""
-    assert app.record is not None
-    for key in [v for _l, v in app.picker.options]:
-        app.picker.value = key
-        ref = app._ref(key)
-        assert ref is not None
-        question = item_of(ref, app.gen)
-        assert isinstance(question, Question)
-        panel = app.works[key]
-        assert isinstance(panel, QuizPanel)
-        set_answer(panel, question, right=right)
-        app.submit_button.click()
-        assert app.page.messages.kind == "info", app.page.messages.text
-
-
-def set_answer(panel: QuizPanel, question: Question, *, right: bool) -> None:
-    from datetime import date, timedelta
-
-    answer = question.answer
-    if panel.choice is not None:
-        values = [v for _l, v in panel.choice.options]
-        panel.choice.value = answer[0] if right else next(v for v in values if v != answer[0])
-    elif panel.boxes:
-        wanted = set(answer) if right else set(panel._letters) - set(answer)
-        for box, letter in zip(panel.boxes, panel._letters, strict=True):
-            box.value = letter in wanted
-    else:
-        assert panel.day is not None
-        day = date.fromisoformat(answer[0])
-        panel.day.value = day if right else day + timedelta(days=1)
 
 
 def test_contestants_join_with_unique_names_and_resume_with_their_code(

@@ -10,52 +10,21 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import widget_texts
+from tests.ui.pages import make_faults as make_app
+from tests.ui.pages import mark, start_with_defects
+from tests.ui.pages import start_faults as start
 from toolkit.domain.codes import Level
-from toolkit.domain.dossier import Dossier
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
 from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.context import context_from_query
 from toolkit.ui.faults import FaultsApp, faults_app
-from toolkit.ui.frame import Page
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'faults.sqlite3'}"
-
-
-def make_app(pack: Pack, generator: CaseGenerator, db: str, lang: str = "zh") -> FaultsApp:
-    ctx = context_from_query(f"lang={lang}", secret=None, default="zh")
-    page = Page(ctx=ctx, title_key="app.faults.title", pack=pack)
-    return FaultsApp(page, pack, generator, store_url=db)
-
-
-def start(app: FaultsApp, *, level: Level = Level.MEDIUM, name: str = "评查员甲") -> Dossier:
-    app.start_panel.name.value = name
-    app.start_panel.level.value = level.value
-    app.start_panel.next_button.click()
-    assert app.review is not None, app.page.messages.widget.value
-    return app.review.dossier
-
-
-def start_with_defects(app: FaultsApp, level: Level = Level.MEDIUM) -> Dossier:
-    """A dossier with at least one planted defect (hard dossiers may be clean)."""
-    for _ in range(20):
-        dossier = start(app, level=level)
-        if dossier.answer_key:
-            return dossier
-    raise AssertionError("twenty dossiers in a row were clean")
-
-
-def mark(app: FaultsApp, document: str, defect: str, note: str = "") -> bool:
-    assert app.review is not None
-    panel = app.review.panel
-    panel.document.value, panel.defect.value, panel.note.value = document, defect, note
-    before = len(panel.marks)
-    panel.add_button.click()
-    return len(panel.marks) == before + 1
 
 
 def secrets_of(app: FaultsApp) -> list[str]:

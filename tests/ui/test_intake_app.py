@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import fill, talk, widget_states
+from tests.ui.pages import make_intake as make_app
+from tests.ui.pages import start_intake as start
 from toolkit.domain.codes import Channel, Level
-from toolkit.domain.models import Case
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
 from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.context import context_from_query
-from toolkit.ui.frame import Page
 from toolkit.ui.intake import IntakeApp, intake_app
 from toolkit.ui.practice import learner_name
 
@@ -26,21 +26,6 @@ from toolkit.ui.practice import learner_name
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'intake.sqlite3'}"
-
-
-def make_app(pack: Pack, generator: CaseGenerator, db: str, lang: str = "zh") -> IntakeApp:
-    ctx = context_from_query(f"lang={lang}", secret=None, default="zh")
-    page = Page(ctx=ctx, title_key="app.intake.title", pack=pack)
-    return IntakeApp(page, pack, generator, store_url=db)
-
-
-def start(app: IntakeApp, *, name: str = "张三", level: Level = Level.EASY, channel: Channel | None) -> Case:
-    app.name.value = name
-    app.level.value = level.value
-    app.channel.value = channel.value if channel else ""
-    app.next_button.click()
-    assert app.attempt is not None, app.page.messages.widget.value
-    return app.attempt.case
 
 
 def talk_through(app: IntakeApp, *, model: bool = True) -> list[str]:

@@ -12,6 +12,7 @@ the round's state and the database's clock.
 from __future__ import annotations
 
 import html
+import logging
 from urllib.parse import urlencode
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
@@ -47,6 +48,7 @@ from toolkit.ui.ticker import Ticker
 __all__ = ["ConsoleApp", "board_table_html", "console_app"]
 
 APP = "console"
+log = logging.getLogger("xfkit.ui")
 TICK_S = 2.0
 DEFAULTS = {"intake": (3, 20), "findings": (2, 15), "quiz": (20, 10)}
 ACTIONS = ("start", "pause", "resume", "end", "release")
@@ -298,6 +300,9 @@ class ConsoleApp:
         try:
             record_action(self.store, self.record, self.spec, round_no, kind)
         except ContestRefused as exc:
+            detail = {"competition": self.record.id, "round": round_no, "action": kind}
+            log.warning("refused %s.%s: %s %s", APP, exc.reason, detail, exc)
+            self.store.log_event(f"{APP}.{exc.reason}", "trainer", detail)
             self.page.messages.error(t("console.refused", self.lang, reason=str(exc)))
             return
         self.tick()

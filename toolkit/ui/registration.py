@@ -243,12 +243,20 @@ class RegistrationForm:
         return list(self._names().values())
 
     def values(self) -> dict[str, Any]:
-        """The raw values of every control, keyed by a stable name (stored with the submission)."""
+        """The raw values of every control, keyed by a stable name (stored with the submission).
+
+        Text is stored as :meth:`read` sees it (printable, cut to ``TEXT_MAX``): a crafted message can put
+        any length and any character in a text field, and the store must not keep that.
+        """
         names = self._names()
         out: dict[str, Any] = {}
         for name, control in names.items():
             value = control.value
-            out[name] = value.isoformat() if isinstance(value, date) else value
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, str):
+                value = _clean(value, TEXT_MAX)
+            out[name] = value
         return out
 
     def read(self) -> tuple[Truth | None, list[FieldProblem]]:
