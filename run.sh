@@ -31,14 +31,24 @@ setup() {
     fi
 }
 
-# Debian packages the tests drive: a real browser, CJK fonts for it, a PostgreSQL server
-SYSTEM_PACKAGES="chromium fonts-noto-cjk postgresql"
+# configurable-http-proxy (npm) for JupyterHub: tests/deploy and deploy/jupyterhub_config.py
+hub_proxy() {
+    [ -x "$VENV/chp/node_modules/.bin/configurable-http-proxy" ] && return 0
+    command -v configurable-http-proxy >/dev/null && return 0
+    say "installing configurable-http-proxy into $VENV/chp"
+    npm install --silent --no-audit --no-fund --prefix "$VENV/chp" configurable-http-proxy@4 >/dev/null
+}
+
+# Debian packages the tests drive: a real browser, CJK fonts for it, a PostgreSQL server, and node/npm
+# for JupyterHub's configurable-http-proxy
+SYSTEM_PACKAGES="chromium fonts-noto-cjk postgresql nodejs npm"
 
 system_packages() {
     local missing=()
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     fc-list 2>/dev/null | grep -q "NotoSansCJK" || missing+=(fonts-noto-cjk)
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    { command -v node >/dev/null && command -v npm >/dev/null; } || missing+=(nodejs npm)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" != 0 ]; then
         say "missing Debian packages: ${missing[*]} (install them: sudo apt-get install $SYSTEM_PACKAGES)"
@@ -53,6 +63,7 @@ system_packages() {
 cmd_test() {
     system_packages
     setup
+    hub_proxy
     say "ruff"
     "$VENV/bin/ruff" check toolkit tests benchmarks
     "$VENV/bin/ruff" format --check toolkit tests benchmarks
@@ -67,9 +78,15 @@ cmd_serve() {
     exec "$VENV/bin/xfkit" serve "$@"
 }
 
+cmd_bench() {
+    setup
+    "$VENV/bin/python" benchmarks/run_all.py "$@"
+}
+
 case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     serve) shift; cmd_serve "$@" ;;
+    bench) shift; cmd_bench "$@" ;;
     setup) setup ;;
-    *) echo "usage: ./run.sh serve | test [pytest args] | setup" >&2; exit 2 ;;
+    *) echo "usage: ./run.sh serve | test [pytest args] | bench [--quick] [--only A,B] [--skip A,B] [--report] | setup" >&2; exit 2 ;;
 esac

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.serve import ServeOptions, prepare, trainer_ok
+from toolkit.serve import KernelCap, ServeOptions, prepare, trainer_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,3 +84,27 @@ def test_first_run_writes_demo_data_and_the_store(tmp_path: Path) -> None:
 def test_trainer_secret_check(offered: str | None, ok: bool) -> None:
     assert trainer_ok("s3cret", offered) is ok
     assert trainer_ok("", offered) is False
+
+
+def test_kernel_cap_counts_admitted_pages_until_their_kernel_shows(caplog: pytest.LogCaptureFixture) -> None:
+    cap = KernelCap(3)
+    assert cap.admit(1) and cap.admit(1), "two pages admitted while one kernel runs"
+    assert not cap.admit(1), "1 running + 2 admitted whose kernels are not listed yet = the cap"
+    cap.kernel_counted()
+    cap.kernel_counted()
+    assert not cap.admit(3) and not cap.admit(5)
+    assert cap.admit(2)
+    refusals = [r for r in caplog.records if "refusing pages" in r.getMessage()]
+    assert len(refusals) == 1, "one warning per burst of refusals"
+    assert any("after refusing 3" in r.getMessage() for r in caplog.records)
+    cap.kernel_counted()
+    cap.kernel_counted()  # a request that ends without output releases nothing twice
+    assert cap.admitted_pending == 0
+
+
+def test_max_kernels_reaches_the_server_options() -> None:
+    from toolkit.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--max-kernels", "12"])
+    assert args.max_kernels == 12
+    assert build_parser().parse_args(["serve"]).max_kernels == ServeOptions().max_kernels

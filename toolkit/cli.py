@@ -221,9 +221,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=600,
         help="seconds after which an idle kernel with no page attached is shut down (default 600)",
     )
+    serve.add_argument(
+        "--max-kernels",
+        type=_whole("max-kernels", 1, 100000),
+        default=120,
+        help="most kernels running at once, preheated ones included (~140 MB each); past it a page gets "
+        "a 'server busy, try again' page (HTTP 503) (default 120)",
+    )
     serve.add_argument("--no-preheat", action="store_true", help="no preheated kernel for the home page")
     serve.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--also-serve", action="append", default=[], help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--hub",
+        action="store_true",
+        help="run as one user's server spawned by JupyterHub: the hub's login is the identity, base URL "
+        "and port come from the spawner (deploy/README.md)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     score = sub.add_parser("score", help="score an answer against a generated case")
@@ -582,9 +595,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         trainer_secret=args.trainer_secret or os.environ.get("XFKIT_TRAINER_SECRET") or None,
         cull_after=args.cull_after,
         cull_interval=max(1, min(60, args.cull_after // 5)),
+        max_kernels=args.max_kernels,
         preheat=not args.no_preheat,
         notebooks_dir=args.notebooks,
         also_serve=tuple(args.also_serve),
+        hub=args.hub,
     )
     return run(options)
 

@@ -11,6 +11,8 @@ What the server allows, and why:
 * the kernel websocket accepts widget (comm) messages only, so a forged ``execute_request`` runs nothing;
 * idle kernels are culled, including those of pages fetched without ever opening their websocket;
   the home page is served from a preheated kernel;
+* at most ``--max-kernels`` kernels run at once: past that a page is refused with a readable "server busy"
+  page (HTTP 503, ``Retry-After``) instead of starting one more ~140 MB kernel (:class:`KernelCap`);
 * every asset comes from this machine (the ``xfkit`` Voila template drops the remote font stylesheets).
 """
 
@@ -56,10 +58,12 @@ class ServeOptions:
     trainer_secret: str | None = None
     cull_after: int = 600
     cull_interval: int = 60
+    max_kernels: int = 120  # ~140 MB each: ~17 GB at the cap; see KernelCap
     preheat: bool = True
     notebooks_dir: Path | None = None
     demo_seed: int = DEMO_SEED
     also_serve: tuple[str, ...] = ()  # extra notebooks for benchmarks (a hello-world page), learner access
+    hub: bool = False  # spawned by JupyterHub: its login, its prefix and port (toolkit/hub.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +220,47 @@ def banner(prepared: Prepared) -> str:
     return "\n".join(lines)
 
 
+#: what a refused page tells the browser: try again once idle kernels had a chance to be culled
+RETRY_AFTER_S = 30
+
+
+class KernelCap:
+    """Admits page requests while fewer than ``limit`` kernels run (preheated ones included).
+
+    Every page starts a kernel (or takes a preheated one, and its pool starts the next). ``running`` counts
+    the kernel manager's kernels, those in start-up included; a request admitted here holds a slot until
+    its own kernel is counted there (its first output, see ``AppPageHandler``), so concurrent requests
+    cannot all pass the check before any of their kernels exists. Only a pool's refill, started a second
+    after its kernel was taken, is not counted: the total stays below ``limit`` + one kernel per pool.
+    Refusals are logged once per burst, not once per request.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.admitted_pending = 0  # admitted requests whose kernel is not counted yet
+        self.refused = 0  # refusals in the current burst
+
+    def admit(self, running: int) -> bool:
+        if running + self.admitted_pending >= self.limit:
+            if self.refused == 0:
+                log.warning(
+                    "refusing pages: %d kernels running or starting, the limit is %d (--max-kernels)",
+                    running + self.admitted_pending,
+                    self.limit,
+                )
+            self.refused += 1
+            return False
+        if self.refused:
+            log.warning("accepting pages again after refusing %d", self.refused)
+            self.refused = 0
+        self.admitted_pending += 1
+        return True
+
+    def kernel_counted(self) -> None:
+        """An admitted request's kernel now shows in the kernel manager (or the request ended)."""
+        self.admitted_pending = max(0, self.admitted_pending - 1)
+
+
 def trainer_ok(secret: str, offered: str | None) -> bool:
     """Constant-time check of an offered trainer secret."""
     return bool(secret) and offered is not None and hmac.compare_digest(secret.encode(), offered.encode())
@@ -223,12 +268,28 @@ def trainer_ok(secret: str, offered: str | None) -> bool:
 
 def run(options: ServeOptions) -> int:
     """Prepare, print the banner, and serve until interrupted."""
+    hub: Any = None
+    if options.hub:
+        from toolkit import hub
+
+        settings = hub.hub_settings()
+        options = hub.hub_options(options, settings)
     prepared = prepare(options)
     os.environ.update(kernel_environment(prepared))
     app_class = _voila_class()
-    app = app_class(trainer_secret=prepared.trainer_secret, also_serve=list(options.also_serve))
-    app.initialize(voila_argv(prepared))
+    if hub is not None:
+        os.environ.update(hub.hub_kernel_environment())
+        hub.withdraw_secrets()
+        app_class = hub.hub_voila_class(app_class, settings)
+    app = app_class(
+        trainer_secret=prepared.trainer_secret,
+        also_serve=list(options.also_serve),
+        max_kernels=options.max_kernels,
+    )
+    app.initialize(voila_argv(prepared) + (hub.hub_argv(settings) if hub is not None else []))
     enforce_settings(app, options)
+    if hub is not None:
+        hub.configure(app, settings)
     print(banner(prepared), file=sys.stderr, flush=True)
     app.start()
     return 0
@@ -267,10 +328,17 @@ def _log_cell_errors(executor: Any) -> None:
     executor.strip_code_cell_errors = logged
 
 
+def _running_kernels(kernel_manager: Any) -> int:
+    """Kernels running or starting (a kernel is listed only once it is ready; until then it is pending)."""
+    ids = set(kernel_manager.list_kernel_ids())
+    ids.update(getattr(kernel_manager, "_pending_kernels", {}))
+    return len(ids)
+
+
 def _voila_class() -> Any:
     """The Voila subclass, built on demand so importing this module does not import Voila."""
     import tornado.web
-    from traitlets import List, Unicode
+    from traitlets import Int, List, Unicode
     from voila.app import Voila
     from voila.execute import VoilaExecutor
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -288,7 +356,12 @@ def _voila_class() -> Any:
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
             lang = normalise_lang(self.get_argument("lang", os.environ.get("XFKIT_LANG")))
-            key = {403: "server.forbidden", 404: "server.not_found"}.get(status_code, "server.error")
+            key = {403: "server.forbidden", 404: "server.not_found", 503: "server.busy"}.get(
+                status_code, "server.error"
+            )
+            if status_code == 503:
+                self.set_header("Retry-After", str(RETRY_AFTER_S))
+            key = getattr(self, "xfkit_error_key", None) or key  # set by toolkit/hub.py: not the owner
             title = html.escape(t(f"{key}.title", lang))
             body = html.escape(t(f"{key}.body", lang))
             home = html.escape(t("server.back_home", lang))
@@ -299,7 +372,8 @@ def _voila_class() -> Any:
                 f"<title>{title}</title><style>body{{font-family:'Noto Sans CJK SC','Noto Sans SC',"
                 "'Microsoft YaHei',sans-serif;max-width:40em;margin:4em auto;padding:0 1em;line-height:1.6}"
                 f"</style></head><body><h1>{title}</h1><p>{body}</p>"
-                f'<p><a href="/?lang={lang}">{home}</a></p></body></html>'
+                f'<p><a href="{html.escape(self.settings.get("base_url", "/"))}?lang={lang}">{home}</a></p>'
+                "</body></html>"
             )
 
     class AppPageHandler(ErrorPageMixin, TornadoVoilaHandler):  # type: ignore[misc]
@@ -315,9 +389,30 @@ def _voila_class() -> Any:
             if app.trainer_only and not self._trainer():
                 log.warning("refused trainer page %s to %s", path, self.request.remote_ip)
                 raise tornado.web.HTTPError(403)
-            rendered = super().get(path)
-            if rendered is not None:
-                await rendered
+            cap: KernelCap = self.settings["xfkit_kernel_cap"]
+            if not cap.admit(_running_kernels(self.kernel_manager)):
+                raise tornado.web.HTTPError(503)
+            self._xfkit_slot = True
+            try:
+                rendered = super().get(path)
+                if rendered is not None:
+                    await rendered
+            finally:
+                self._kernel_counted()
+
+        def flush(self, *args: Any, **kwargs: Any) -> Any:
+            # Voila writes the first output once the page's kernel runs (started, or taken from a pool)
+            self._kernel_counted()
+            return super().flush(*args, **kwargs)
+
+        def on_connection_close(self) -> None:
+            self._kernel_counted()
+            super().on_connection_close()
+
+        def _kernel_counted(self) -> None:
+            if getattr(self, "_xfkit_slot", False):
+                self._xfkit_slot = False
+                self.settings["xfkit_kernel_cap"].kernel_counted()
 
         def _trainer(self) -> bool:
             # the same check the kernel repeats on every action: the key travels in the page URL
@@ -326,7 +421,8 @@ def _voila_class() -> Any:
     class HomeRedirect(ErrorPageMixin, tornado.web.RequestHandler):
         def get(self) -> None:
             query = self.request.query
-            self.redirect("/voila/render/home.ipynb" + (f"?{query}" if query else ""))
+            home = self.settings.get("base_url", "/") + "voila/render/home.ipynb"
+            self.redirect(home + (f"?{query}" if query else ""))
 
     class TemplateStatic(TemplateStaticFileHandler):  # type: ignore[misc]
         """Template assets only (``<template>/static/<file>``); anything else is a plain 404."""
@@ -360,11 +456,13 @@ def _voila_class() -> Any:
     class XfkitVoila(Voila):  # type: ignore[misc]
         trainer_secret = Unicode("", help="secret that opens trainer-only pages").tag(config=True)
         also_serve = List(Unicode(), help="extra notebooks served to anyone (benchmarks)").tag(config=True)
+        max_kernels = Int(120, help="most kernels at once; past it pages get HTTP 503").tag(config=True)
 
         def init_settings(self) -> dict[str, Any]:
             settings: dict[str, Any] = super().init_settings()
             settings["xfkit_trainer_secret"] = self.trainer_secret
             settings["xfkit_also_serve"] = frozenset(self.also_serve)
+            settings["xfkit_kernel_cap"] = KernelCap(self.max_kernels)
             return settings
 
         def init_handlers(self) -> list[Any]:

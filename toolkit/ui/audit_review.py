@@ -6,6 +6,10 @@ the token; every action re-checks that the item is one of theirs. Each change (a
 removed, the item marked done or reopened) is checked, then stored as a new version of the review before
 the page shows it, so a reload or a server restart loses nothing. An item marked done is read-only until
 the reviewer reopens it; the server refuses edits to it whatever the browser sends.
+
+Under a JupyterHub (``xfkit serve --hub``) the hub login is the identity: the link needs only the audit
+(``audit.ipynb?audit=<id>``), the reviewer is the one whose name in the audit equals the login name (case
+ignored, :func:`toolkit.identity.hub_reviewer`), and a token in the link is ignored.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from toolkit.audit.model import Audit, Deduction, Review
 from toolkit.audit.review import review_problems, score_review
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
+from toolkit.identity import hub_reviewer, hub_user
 from toolkit.packs import Pack
 from toolkit.store import Store
 from toolkit.ui.audit_item import item_widget
@@ -43,14 +48,21 @@ class AuditReviewApp:
         self.store = Store.open(url)
         query = page.ctx.query
         audit_id, token = query.get("audit", ""), query.get("r", "")
+        login = hub_user()
+        if login is not None:  # the hub login is the reviewer; the link's token plays no part
+            token = login
         if not audit_id or not token:
-            page.messages.info(t("audit.need_link", lang))
+            page.messages.info(t("audit.hub.need_link" if login else "audit.need_link", lang))
             return
         audit = self.store.audit(audit_id)
-        reviewer = audit.reviewer_for(token) if audit is not None else None
+        if login is not None:
+            names = [r.name for r in audit.reviewers] if audit is not None else []
+            reviewer = hub_reviewer(login, names)
+        else:
+            reviewer = audit.reviewer_for(token) if audit is not None else None
         if audit is None or reviewer is None:
-            self.store.log_event("audit.bad-link", "?", {"audit": audit_id})
-            page.messages.error(t("audit.bad_link", lang))
+            self.store.log_event("audit.bad-link", login or "?", {"audit": audit_id})
+            page.messages.error(t("audit.hub.not_reviewer" if login else "audit.bad_link", lang, login=login))
             return
         if audit.pack != pack.ref:
             pack, gen = loaded_pack(audit.pack.partition("@")[0])

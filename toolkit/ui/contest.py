@@ -6,6 +6,10 @@ The page shows the current round: its state and the time left by the server's cl
 items: intake cases, dossiers or quiz questions, each built on the server from its public view. Each item
 is submitted once; the store refuses a late, early or second answer whatever the browser sends, and the
 refusal is logged. Scores and keys appear only after the trainer releases the round.
+
+Under a JupyterHub (``xfkit serve --hub``) the hub login is the identity: the page has no name or resume
+code fields; opening it with the competition's code joins the contestant named by the login, or takes them
+back to their own entry when they have joined before (:func:`toolkit.identity.hub_user`).
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from toolkit.domain.quiz import Question
 from toolkit.errors import AnswerInvalid, ContestRefused
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
+from toolkit.identity import hub_user
 from toolkit.packs import Pack
 from toolkit.store import CompetitionRecord, Contestant, Store
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
 from toolkit.ui.picker import Picker
-from toolkit.ui.practice import learner_name, loaded_pack, log_refusal, practice_page
+from toolkit.ui.practice import NAME_MAX, learner_name, loaded_pack, log_refusal, practice_page
 from toolkit.ui.quiz_panel import QuizPanel
 from toolkit.ui.ticker import Ticker
 from toolkit.ui.work import FindingsWork, IntakeWork
@@ -108,6 +113,15 @@ class ContestApp:
             )
         )
         self.join_box.add_class("xf-start")
+        self.hub_name = hub_user()
+        if self.hub_name is not None:  # the hub login is the identity: no name, no resume code
+            for hidden in (self.name, self.pin, self.resume_button):
+                hidden.layout.display = "none"
+            intro = t("contest.hub.intro", lang, name=self.hub_name)
+            self.join_box.children = (
+                widgets.HTML(value=f'<p class="xf-lead">{html.escape(intro)}</p>'),
+                *self.join_box.children[1:],
+            )
         self.heading = widgets.HTML()
         self.clock = widgets.HTML()
         self.clock.add_class("xf-clock")
@@ -138,6 +152,8 @@ class ContestApp:
         self.play.layout.display = "none"
         page.body.children = (self.join_box, self.play)
         self.ticker: Ticker | None = None
+        if self.hub_name is not None and str(self.code.value).strip():
+            guard(self.join)()
 
     # -- joining -----------------------------------------------------------------------------------
 
@@ -155,31 +171,62 @@ class ContestApp:
             self.pack, self.gen = loaded_pack(record.pack)
         self.join_box.layout.display = "none"
         self.play.layout.display = ""
-        self.heading.value = (
-            f"<h2>{html.escape(record.name)}</h2><p>"
-            + html.escape(
-                t("contest.me", self.lang, name=contestant.name, number=contestant.number, pin=contestant.pin)
-            )
-            + "</p>"
-        )
+        who = {"name": contestant.name, "number": contestant.number}
+        if self.hub_name is not None:
+            me = t("contest.hub.me", self.lang, **who)
+        else:
+            me = t("contest.me", self.lang, pin=contestant.pin, **who)
+        self.heading.value = f"<h2>{html.escape(record.name)}</h2><p>{html.escape(me)}</p>"
         self.tick()
         self.ticker = Ticker(self.tick, TICK_S)
 
     def join(self) -> None:
+        if self.hub_name is not None:
+            self.join_as_hub_user(self.hub_name)
+            return
         name = learner_name(self.name.value)
         if not name:
             self.page.messages.error(t("contest.name_needed", self.lang))
+            return
+        if len(name) > NAME_MAX:
+            self.page.messages.error(t("practice.name_too_long", self.lang, max=NAME_MAX))
             return
         record = self._competition()
         try:
             contestant = self.store.join(record.id, name, new_pin())
         except ContestRefused as exc:
+            log_refusal(self.store, self.page, APP, exc.reason, name, {"competition": record.id})
             self.page.messages.error(refused_text(exc, self.lang))
             return
         self._enter(record, contestant)
         self.page.messages.info(t("contest.joined", self.lang, pin=contestant.pin))
 
+    def join_as_hub_user(self, login: str) -> None:
+        """Join as the contestant named ``login``, or come back to that entry when it exists already."""
+        name = learner_name(login)
+        record = self._competition()
+        contestant = self._named(record, name)
+        resumed = contestant is not None
+        if contestant is None:
+            try:
+                contestant = self.store.join(record.id, name, new_pin())
+            except ContestRefused as exc:
+                # another page of the same login joined a moment ago: that entry is this person's
+                contestant = self._named(record, name) if exc.reason == "name-taken" else None
+                if contestant is None:
+                    self.page.messages.error(refused_text(exc, self.lang))
+                    return
+                resumed = True
+        self._enter(record, contestant)
+        self.page.messages.info(t("contest.hub.resumed" if resumed else "contest.hub.joined", self.lang))
+
+    def _named(self, record: CompetitionRecord, name: str) -> Contestant | None:
+        return next((c for c in self.store.contestants(record.id) if c.name == name), None)
+
     def resume(self) -> None:
+        if self.hub_name is not None:
+            self.join_as_hub_user(self.hub_name)
+            return
         record = self._competition()
         try:
             contestant = self.store.resume(
@@ -294,7 +341,7 @@ class ContestApp:
             description=t("contest.submit", self.lang), button_style="danger"
         )
         button.add_class("xf-primary")
-        button.on_click(guard(lambda _b: self.submit()))
+        button.on_click(guard(lambda _b, key=ref.key: self.submit(key)))  # each button names its item
         if isinstance(item, Case):
             return IntakeWork(
                 case=item,
@@ -326,13 +373,13 @@ class ContestApp:
 
     # -- submitting --------------------------------------------------------------------------------
 
-    def submit(self) -> None:
-        """Store the answer to the item shown, then its score; refused late, early or twice."""
+    def submit(self, key: str | None = None) -> None:
+        """Store the answer to ``key`` (default: the item shown), then its score; refused late or twice."""
         from toolkit.scoring.quiz import parse_response, score_question
 
         if self.record is None or self.spec is None or self.contestant is None:
             return
-        key = str(self.picker.value or "")
+        key = str(self.picker.value or "") if key is None else key
         ref = self._ref(key)
         work = self.works.get(key)
         if ref is None or work is None:
