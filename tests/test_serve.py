@@ -108,3 +108,35 @@ def test_max_kernels_reaches_the_server_options() -> None:
     args = build_parser().parse_args(["serve", "--max-kernels", "12"])
     assert args.max_kernels == 12
     assert build_parser().parse_args(["serve"]).max_kernels == ServeOptions().max_kernels
+
+
+def test_a_contest_pool_larger_than_the_kernel_cap_is_refused(tmp_path: Path) -> None:
+    line = _one_line(
+        serve("--contest-pool", "50", "--max-kernels", "20", "--data", str(tmp_path / "d"), cwd=ROOT)
+    )
+    assert "--contest-pool 50 keeps 54 warm kernels" in line and "--max-kernels 20" in line
+
+
+def test_pool_refills_wait_while_the_cap_is_reached(caplog: pytest.LogCaptureFixture) -> None:
+    from toolkit.serve import cap_pool_refills
+
+    class Kernels:
+        def __init__(self) -> None:
+            self.running: list[str] = ["k1", "k2"]
+            self.fills = 0
+
+        def list_kernel_ids(self) -> list[str]:
+            return list(self.running)
+
+        def fill_if_needed(self, **kwargs: object) -> None:
+            self.fills += 1
+
+    kernels = Kernels()
+    cap_pool_refills(kernels, 3)
+    cap_pool_refills(kernels, 3)  # once only
+    kernels.fill_if_needed(notebook_name="contest.ipynb")
+    assert kernels.fills == 1
+    kernels.running.append("k3")
+    with caplog.at_level("WARNING", "xfkit.serve"):
+        kernels.fill_if_needed(notebook_name="contest.ipynb")
+    assert kernels.fills == 1 and "not refilling a kernel pool: 3 kernels running" in caplog.text

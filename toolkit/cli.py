@@ -228,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="most kernels running at once, preheated ones included (~140 MB each); past it a page gets "
         "a 'server busy, try again' page (HTTP 503) (default 120)",
     )
+    serve.add_argument(
+        "--contest-pool",
+        type=_whole("contest-pool", 1, 10000),
+        default=1,
+        help="contest pages kept warm (each a ~130 MB kernel): set it to the number of contestants of a "
+        "competition, so that they join without waiting for a kernel to start (default 1)",
+    )
     serve.add_argument("--no-preheat", action="store_true", help="no preheated kernel for the home page")
     serve.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--also-serve", action="append", default=[], help=argparse.SUPPRESS)
@@ -596,6 +603,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cull_after=args.cull_after,
         cull_interval=max(1, min(60, args.cull_after // 5)),
         max_kernels=args.max_kernels,
+        contest_pool=args.contest_pool,
         preheat=not args.no_preheat,
         notebooks_dir=args.notebooks,
         also_serve=tuple(args.also_serve),

@@ -58,6 +58,7 @@ class ServeOptions:
     trainer_secret: str | None = None
     cull_after: int = 600
     cull_interval: int = 60
+    contest_pool: int = 1  # warm kernels kept for the contest page: how many can join at once without waiting
     max_kernels: int = 120  # ~140 MB each: ~17 GB at the cap; see KernelCap
     preheat: bool = True
     notebooks_dir: Path | None = None
@@ -122,6 +123,13 @@ def prepare(options: ServeOptions) -> Prepared:
     from toolkit.packs.cache import cached_pack
     from toolkit.store import Store, default_url
 
+    warm = [app for app in served_apps() if not app.trainer_only and app.preheat]
+    pooled = len(warm) - 1 + options.contest_pool
+    if options.preheat and pooled > options.max_kernels:
+        raise ServeError(
+            f"--contest-pool {options.contest_pool} keeps {pooled} warm kernels with the other pages, "
+            f"more than --max-kernels {options.max_kernels}: raise --max-kernels"
+        )
     notebooks = find_notebooks_dir(options.notebooks_dir)
     pack = cached_pack(options.pack)  # validated here, once: the pages' kernels read the cached result
     check_data_dir(options.data_dir)
@@ -178,6 +186,8 @@ def enforce_settings(app: Any, options: ServeOptions) -> None:
         learner_pages = [app.notebook for app in served_apps() if not app.trainer_only and app.preheat]
         for name in (*learner_pages, *options.also_serve):
             pools[name] = {"pool_size": 1}
+        if "contest.ipynb" in pools:
+            pools["contest.ipynb"] = {"pool_size": options.contest_pool}
     app.config.VoilaKernelManager.kernel_pools_config = pools
     kernels = app.config.MappingKernelManager
     kernels.cull_idle_timeout = options.cull_after
@@ -261,6 +271,28 @@ class KernelCap:
         self.admitted_pending = max(0, self.admitted_pending - 1)
 
 
+def cap_pool_refills(kernel_manager: Any, limit: int) -> None:
+    """Make a page pool's refill wait while ``limit`` kernels run.
+
+    Each page taken from a pool starts the next one; with a large contest pool, every contestant joining
+    would start a spare kernel. A refill is skipped while the cap is reached (logged); the page then
+    starts its kernel when opened, as without a pool.
+    """
+    fill = getattr(kernel_manager, "fill_if_needed", None)
+    if fill is None or getattr(fill, "xfkit_capped", False):
+        return
+
+    def capped(*args: Any, **kwargs: Any) -> None:
+        running = _running_kernels(kernel_manager)
+        if running >= limit:
+            log.warning("not refilling a kernel pool: %d kernels running, the limit is %d", running, limit)
+            return
+        fill(*args, **kwargs)
+
+    capped.xfkit_capped = True  # type: ignore[attr-defined]
+    kernel_manager.fill_if_needed = capped
+
+
 def trainer_ok(secret: str, offered: str | None) -> bool:
     """Constant-time check of an offered trainer secret."""
     return bool(secret) and offered is not None and hmac.compare_digest(secret.encode(), offered.encode())
@@ -328,6 +360,12 @@ def _log_cell_errors(executor: Any) -> None:
     executor.strip_code_cell_errors = logged
 
 
+def _pool_has_kernel(kernel_manager: Any, notebook: str) -> bool:
+    """Whether ``notebook``'s page will be served from a preheated kernel (started or starting)."""
+    pool_size = getattr(kernel_manager, "get_pool_size", None)
+    return pool_size is not None and pool_size(notebook) > 0
+
+
 def _running_kernels(kernel_manager: Any) -> int:
     """Kernels running or starting (a kernel is listed only once it is ready; until then it is pending)."""
     ids = set(kernel_manager.list_kernel_ids())
@@ -390,9 +428,11 @@ def _voila_class() -> Any:
                 log.warning("refused trainer page %s to %s", path, self.request.remote_ip)
                 raise tornado.web.HTTPError(403)
             cap: KernelCap = self.settings["xfkit_kernel_cap"]
-            if not cap.admit(_running_kernels(self.kernel_manager)):
-                raise tornado.web.HTTPError(503)
-            self._xfkit_slot = True
+            # a page taken from its pool starts no kernel (its refill waits for the cap: cap_pool_refills)
+            if not _pool_has_kernel(self.kernel_manager, name):
+                if not cap.admit(_running_kernels(self.kernel_manager)):
+                    raise tornado.web.HTTPError(503)
+                self._xfkit_slot = True
             try:
                 rendered = super().get(path)
                 if rendered is not None:
@@ -463,6 +503,7 @@ def _voila_class() -> Any:
             settings["xfkit_trainer_secret"] = self.trainer_secret
             settings["xfkit_also_serve"] = frozenset(self.also_serve)
             settings["xfkit_kernel_cap"] = KernelCap(self.max_kernels)
+            cap_pool_refills(self.kernel_manager, self.max_kernels)
             return settings
 
         def init_handlers(self) -> list[Any]:

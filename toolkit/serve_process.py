@@ -7,6 +7,7 @@ answers, :meth:`ServerProcess.stop` ends the group (SIGINT, then SIGKILL) and cl
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -126,3 +127,31 @@ def start(
     text = server.log_text()
     server.stop()
     raise RuntimeError(f"xfkit serve did not answer within {timeout_s:.0f} s:\n{text}")
+
+
+#: preheated learner pages (``xfkit serve`` without ``--no-preheat``): home, intake, faults, ledger, contest
+POOLED_PAGES = 5
+
+
+def wait_warm(server: ServerProcess, sizes: Mapping[str, int], timeout_s: float = 1800) -> float:
+    """Wait until every page's kernel pool is full (``sizes``: pools bigger than one, e.g. the contest
+    page's) and the machine's CPU is idle again; return the seconds since the server was started."""
+    import psutil
+
+    began = time.perf_counter()
+    wanted = [f"Kernel pool of {page} is filled with {size} kernel(s)" for page, size in sizes.items()]
+    while True:
+        log = server.log_text()
+        filled = set(re.findall(r"Kernel pool of (\S+) is filled", log))
+        if len(filled) >= POOLED_PAGES and all(line in log for line in wanted):
+            break
+        if time.perf_counter() - began > timeout_s or server.process.poll() is not None:
+            raise RuntimeError(f"the page pools did not fill:\n{log[-2000:]}")
+        time.sleep(0.5)
+    # "filled" is logged when the last kernel asked for has started; its peers may still be loading
+    quiet = 0
+    while quiet < 3:
+        quiet = quiet + 1 if psutil.cpu_percent(interval=1.0) < 15 else 0
+        if time.perf_counter() - began > timeout_s:
+            raise RuntimeError("the machine did not become idle after the pools filled")
+    return time.perf_counter() - began + server.started_s
