@@ -231,3 +231,42 @@ def test_the_console_and_the_contestants_page_read_in_english(
     for key in ("console.action.start", "console.action.release", "contest.status.pending", "contest.wait"):
         assert t(key, "en") in text
         assert t(key, "zh") not in text
+
+
+def test_the_countdown_runs_between_readings_of_the_store(
+    pack: Pack, generator: CaseGenerator, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.ui.contest as contest
+
+    desk = console(pack, generator, db)
+    code = create(desk, intake=0, quiz=2)
+    a = contestant(pack, generator, db, code, "甲")
+    act(desk, 1, "start")
+    a.tick()
+    reads: list[float] = []
+    real_snapshot = contest.snapshot
+    monkeypatch.setattr(contest, "snapshot", lambda *args: reads.append(1) or real_snapshot(*args))
+    clock = [a.read_at]
+    monkeypatch.setattr(contest.time, "monotonic", lambda: clock[0])
+    left = a.snap.states[0].remaining_s  # type: ignore[union-attr]
+
+    def shown() -> str:
+        return str(a.clock.value)
+
+    clock[0] += 1.0
+    a.beat()
+    assert reads == [] and contest.clock_text(left - 1.0) in shown()
+    clock[0] += 1.0
+    a.beat()
+    assert reads == [] and contest.clock_text(left - 2.0) in shown()
+    clock[0] += 1.0
+    a.beat()  # three seconds since the last reading: the store again
+    assert reads == [1]
+    act(desk, 1, "pause")
+    clock[0] += contest.READ_EVERY_S
+    a.beat()
+    assert t("contest.status.paused", "zh") in shown() and len(reads) == 2
+    frozen = shown()
+    clock[0] += 1.0
+    a.beat()
+    assert shown() == frozen, "a paused round's time left does not count down"

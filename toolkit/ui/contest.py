@@ -15,6 +15,7 @@ back to their own entry when they have joined before (:func:`toolkit.identity.hu
 from __future__ import annotations
 
 import html
+import time
 from typing import Any
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
@@ -43,6 +44,8 @@ __all__ = ["ContestApp", "clock_text", "contest_app", "refused_text", "round_lin
 
 APP = "contest"
 TICK_S = 1.0
+#: how often the page reads the rounds' state from the store; between reads the countdown runs locally
+READ_EVERY_S = 3.0
 
 
 def clock_text(seconds: float) -> str:
@@ -62,14 +65,18 @@ def _answer_label(answer: str, lang: str) -> str:
     return t(f"quiz.{answer}", lang) if answer in ("true", "false") else answer
 
 
-def round_line(spec: CompetitionSpec, snap: Snapshot, round_no: int, lang: str) -> str:
-    """The round's number, kind, status and time left, as one line in the page's language."""
+def round_line(spec: CompetitionSpec, snap: Snapshot, round_no: int, lang: str, since_s: float = 0.0) -> str:
+    """The round's number, kind, status and time left, as one line in the page's language.
+
+    ``since_s``: seconds since ``snap`` was read; a running round's time left counts down by that much.
+    """
     state = snap.states[round_no - 1]
     kind = t(f"contest.kind.{spec.round(round_no).kind}", lang)
     status = t(f"contest.status.{state.status}", lang)
     parts = [t("contest.round_no", lang, n=round_no, total=len(spec.rounds)), kind, status]
     if state.status in ("running", "paused"):
-        parts.append(t("contest.left", lang, time=clock_text(state.remaining_s)))
+        left = state.remaining_s - (since_s if state.status == "running" else 0.0)
+        parts.append(t("contest.left", lang, time=clock_text(max(0.0, left))))
     return " · ".join(parts)
 
 
@@ -85,6 +92,7 @@ class ContestApp:
         self.spec: CompetitionSpec | None = None
         self.contestant: Contestant | None = None
         self.snap: Snapshot | None = None
+        self.read_at = 0.0  # time.monotonic() of the last snapshot
         self.round_no = 0
         self.works: dict[str, Any] = {}
         self.submitted: set[str] = set()
@@ -178,7 +186,21 @@ class ContestApp:
             me = t("contest.me", self.lang, pin=contestant.pin, **who)
         self.heading.value = f"<h2>{html.escape(record.name)}</h2><p>{html.escape(me)}</p>"
         self.tick()
-        self.ticker = Ticker(self.tick, TICK_S)
+        self.ticker = Ticker(self.beat, TICK_S)
+
+    def beat(self) -> None:
+        """Every second: the countdown from the last reading, and a new reading every few seconds or when
+        the time shown runs out. The store's clock decides what is late, not this one."""
+        if self.snap is None or self.spec is None or not self.round_no:
+            self.tick()
+            return
+        since = time.monotonic() - self.read_at
+        state = self.snap.states[self.round_no - 1]
+        if since >= READ_EVERY_S or (state.status == "running" and state.remaining_s - since <= 0):
+            self.tick()
+            return
+        line = round_line(self.spec, self.snap, self.round_no, self.lang, since)
+        self.clock.value = f'<p class="xf-clock-line">{html.escape(line)}</p>'
 
     def join(self) -> None:
         if self.hub_name is not None:
@@ -248,6 +270,7 @@ class ContestApp:
         if self.record is None or self.spec is None or self.contestant is None:
             return
         snap = snapshot(self.store, self.record, self.spec)
+        self.read_at = time.monotonic()
         previous = self.snap
         self.snap = snap
         round_no = snap.current()
