@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import os
 from dataclasses import FrozenInstanceError
+from typing import Any
 
 import pytest
 
@@ -182,3 +184,41 @@ def test_importing_the_ui_does_not_import_voila() -> None:
     code = "import sys, toolkit.ui, toolkit.ui.context\nprint('voila' in sys.modules)\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_preheated_kernel_reads_its_request_from_the_server(plain_env: pytest.MonkeyPatch) -> None:
+    import json
+    import threading
+
+    from voila.utils import ENV_VARIABLE
+    from websockets.sync.server import serve
+
+    assert set(context_module.VOILA_REQUEST_ENV) <= {member.value for member in ENV_VARIABLE}
+    asked: list[str] = []
+
+    def handler(ws: Any) -> None:
+        asked.append(ws.request.path)
+        ws.send(json.dumps({"QUERY_STRING": "lang=en&key=abc", "SCRIPT_NAME": "/voila/render/contest.ipynb"}))
+
+    with serve(handler, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.socket.getsockname()[1]
+        for name, value in {
+            "VOILA_PREHEAT": "True",
+            "VOILA_APP_PORT": str(port),
+            "VOILA_SERVER_URL": "/",
+            "VOILA_KERNEL_ID": "k-1",
+            "XFKIT_TRAINER_SECRET": "abc",
+        }.items():
+            plain_env.setenv(name, value)
+        plain_env.delenv("SCRIPT_NAME", raising=False)
+        context_module._voila_query_string.cache_clear()
+        try:
+            ctx = page_context()
+            assert request_query_string() == "lang=en&key=abc", "asked once, then kept"
+        finally:
+            context_module._voila_query_string.cache_clear()
+            server.shutdown()
+    assert asked == ["/voila/query/k-1"]
+    assert (ctx.lang, ctx.role) == ("en", TRAINER)
+    assert os.environ["SCRIPT_NAME"] == "/voila/render/contest.ipynb"
