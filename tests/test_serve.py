@@ -140,3 +140,40 @@ def test_pool_refills_wait_while_the_cap_is_reached(caplog: pytest.LogCaptureFix
     with caplog.at_level("WARNING", "xfkit.serve"):
         kernels.fill_if_needed(notebook_name="contest.ipynb")
     assert kernels.fills == 1 and "not refilling a kernel pool: 3 kernels running" in caplog.text
+
+
+def test_a_pooled_kernel_that_failed_to_start_is_dropped(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from toolkit.serve import _pool_has_kernel
+
+    async def scenario() -> tuple[bool, bool, int]:
+        async def fails() -> None:
+            raise OSError("Address already in use")
+
+        async def starts() -> dict[str, str]:
+            await asyncio.sleep(0)
+            return {"kernel_id": "k"}
+
+        broken = asyncio.ensure_future(fails())
+        cancelled = asyncio.ensure_future(asyncio.sleep(10))
+        good = asyncio.ensure_future(starts())
+        await asyncio.sleep(0.01)
+        cancelled.cancel()
+        await asyncio.sleep(0.01)
+
+        class Kernels:
+            _pools = {"contest.ipynb": [broken, cancelled, good], "home.ipynb": [broken]}
+
+            def get_pool_size(self, name: str) -> int:
+                return len(self._pools.get(name, []))
+
+        kernels = Kernels()
+        with_good = _pool_has_kernel(kernels, "contest.ipynb")
+        only_broken = _pool_has_kernel(kernels, "home.ipynb")
+        return with_good, only_broken, len(kernels._pools["contest.ipynb"])
+
+    with caplog.at_level("WARNING", "xfkit.serve"):
+        with_good, only_broken, left = asyncio.run(scenario())
+    assert (with_good, only_broken, left) == (True, False, 1)
+    assert "Address already in use" in caplog.text and "cancelled" in caplog.text

@@ -361,7 +361,18 @@ def _log_cell_errors(executor: Any) -> None:
 
 
 def _pool_has_kernel(kernel_manager: Any, notebook: str) -> bool:
-    """Whether ``notebook``'s page will be served from a preheated kernel (started or starting)."""
+    """Whether ``notebook``'s page will be served from a preheated kernel (started or starting).
+
+    A pooled kernel that failed to start (when many start at once, two can race for one port) is taken
+    out first: Voila would otherwise hand the failure to the next person who opens the page.
+    """
+    pool = getattr(kernel_manager, "_pools", {}).get(notebook)
+    if pool:
+        failed = [task for task in pool if task.done() and (task.cancelled() or task.exception() is not None)]
+        for task in failed:
+            pool.remove(task)
+            reason = "cancelled" if task.cancelled() else repr(task.exception())
+            log.warning("dropped a preheated kernel of %s that failed to start: %s", notebook, reason)
     pool_size = getattr(kernel_manager, "get_pool_size", None)
     return pool_size is not None and pool_size(notebook) > 0
 

@@ -151,6 +151,10 @@ def voila_request_url() -> str:
     return f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
 
 
+#: how long a preheated kernel keeps trying to reach the server for its request
+CONNECT_FOR_S = 300.0
+
+
 @cache
 def _voila_query_string() -> str:
     """Wait for the request this preheated kernel was kept for; put its details in the environment.
@@ -160,10 +164,21 @@ def _voila_query_string() -> str:
     request once; asking again would wait for another.
     """
     import json
+    import time
 
     from websockets.sync.client import connect
 
-    with connect(voila_request_url(), open_timeout=5, max_size=1 << 20) as ws:
+    # many kernels warming at once (a contest pool) can take long to be answered: keep trying for a while
+    deadline = time.monotonic() + CONNECT_FOR_S
+    while True:
+        try:
+            ws = connect(voila_request_url(), open_timeout=30, max_size=1 << 20)
+            break
+        except (OSError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    with ws:
         info = ws.recv()
     for name, value in json.loads(info).items():
         os.environ[str(name)] = str(value)
