@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 import threading
 import time
@@ -167,6 +168,8 @@ def run(contestants: int, items: int, ramp_s: float, think_s: float, pool: int) 
             runs, figures, elapsed = crowd(server, contestants, items, ramp_s, think_s, "p")
         finally:
             server.stop()
+            # kept for a post-mortem of any failed page (the temporary folder goes away)
+            shutil.copyfile(server.log, DEFAULT_JSON.parent / "load-server.log")
     errors = sorted({r.error for r in runs if r.error})
     ratio = {
         "join_p95_over_alone": _ratio(figures["join_p95_s"], alone["join_p50_s"]),
