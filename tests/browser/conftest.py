@@ -52,8 +52,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop_server(srv)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # per module, not per session: Playwright's sync API runs an event loop in this thread while it is
+    # open, and later tests (load clients, the hub's own browser) need the thread without one
     _require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -135,4 +135,4 @@ def test_kill_all_leaves_no_process(tmp_path: Path) -> None:
     server.handle.close()
     alive = [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
     assert alive == []
-    assert server.process.returncode == -signal.SIGKILL
+    assert server.process.poll() is not None
