@@ -43,7 +43,7 @@ from toolkit.competition.model import CompetitionSpec, RoundSpec
 from toolkit.competitions import create_competition, record_action, spec_of
 from toolkit.loadtest import ContestantRun, check_store, run_contestants, summarise
 from toolkit.packs import load_pack
-from toolkit.serve_process import ServerProcess, start, wait_warm
+from toolkit.serve_process import ServerProcess, kernel_processes, start, wait_warm
 from toolkit.store import Store, default_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +66,9 @@ class MemoryWatch:
     def sample(self) -> tuple[float, list[float]]:
         server = self.root.memory_info().rss / MB
         kernels = []
-        for child in self.root.children(recursive=True):
+        for kernel in kernel_processes(self.root.pid):
             try:
-                if "ipykernel" in " ".join(child.cmdline()):
-                    kernels.append(child.memory_info().rss / MB)
+                kernels.append(kernel.memory_info().rss / MB)
             except psutil.Error:
                 continue
         return server, kernels

@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 #: Debian's Chromium, which browser tests and benchmarks drive (Playwright's own download is never used)
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,3 +155,18 @@ def wait_warm(server: ServerProcess, sizes: Mapping[str, int], timeout_s: float 
         if time.perf_counter() - began > timeout_s:
             raise RuntimeError("the machine did not become idle after the pools filled")
     return time.perf_counter() - began + server.started_s
+
+
+def kernel_processes(pid: int) -> list[Any]:
+    """The live kernel processes (``psutil.Process``) of the server ``pid``; exited-but-unreaped ones are
+    left out, and so are processes that end while they are looked at."""
+    import psutil
+
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found

@@ -27,7 +27,7 @@ from benchmarks.timing import save_results
 from toolkit import __version__
 from toolkit.apps import served_apps
 from toolkit.i18n import t
-from toolkit.serve_process import ServerProcess, start
+from toolkit.serve_process import ServerProcess, kernel_processes, start
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results" / "page_flood.json"
@@ -58,21 +58,9 @@ class Sample:
     kernel_rss: list[int] = field(default_factory=list)
 
 
-def _kernels(server: psutil.Process) -> list[psutil.Process]:
-    """The server's live kernel processes (exited-but-unreaped ones are not live)."""
-    found = []
-    for child in server.children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.Error:
-            pass  # it exited while we looked
-    return found
-
-
 def _sample(server: psutil.Process, t0: float) -> Sample:
     kernel_rss = []
-    for kernel in _kernels(server):
+    for kernel in kernel_processes(server.pid):
         try:
             kernel_rss.append(kernel.memory_info().rss)
         except psutil.Error:
@@ -108,11 +96,11 @@ def _wait_for_kernels(server: psutil.Process, count: int, timeout_s: float) -> f
     """Poll until exactly ``count`` kernels run; how long it took (fails after ``timeout_s``)."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout_s:
-        if len(_kernels(server)) == count:
+        if len(kernel_processes(server.pid)) == count:
             return time.monotonic() - t0
         time.sleep(0.5)
     raise AssertionError(
-        f"{len(_kernels(server))} kernels still run after {timeout_s:.0f} s, expected {count}"
+        f"{len(kernel_processes(server.pid))} kernels still run after {timeout_s:.0f} s, expected {count}"
     )
 
 
