@@ -177,3 +177,43 @@ def test_a_pooled_kernel_that_failed_to_start_is_dropped(caplog: pytest.LogCaptu
         with_good, only_broken, left = asyncio.run(scenario())
     assert (with_good, only_broken, left) == (True, False, 1)
     assert "Address already in use" in caplog.text and "cancelled" in caplog.text
+
+
+def test_a_waiting_pool_refill_is_tried_again_once_kernels_are_culled(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import toolkit.serve as serve_module
+
+    monkeypatch.setattr(serve_module, "REFILL_RETRY_S", 0.01)
+
+    class Kernels:
+        def __init__(self) -> None:
+            self.running = ["k1", "k2", "k3"]
+            self.fills: list[str] = []
+
+        def list_kernel_ids(self) -> list[str]:
+            return list(self.running)
+
+        def fill_if_needed(self, **kwargs: str) -> None:
+            self.fills.append(kwargs["notebook_name"])
+
+    kernels = Kernels()
+    serve_module.cap_pool_refills(kernels, 3)
+
+    async def scenario() -> None:
+        kernels.fill_if_needed(notebook_name="home.ipynb")
+        kernels.fill_if_needed(notebook_name="home.ipynb")  # already waiting: no second try planned
+        await asyncio.sleep(0.05)
+        assert kernels.fills == [], "still at the cap"
+        kernels.running.pop()  # an idle kernel was culled
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if kernels.fills:
+                break
+
+    with caplog.at_level("WARNING", "xfkit.serve"):
+        asyncio.run(scenario())
+    assert kernels.fills == ["home.ipynb"]
+    assert caplog.text.count("the home.ipynb pool waits") == 1

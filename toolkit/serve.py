@@ -18,6 +18,7 @@ What the server allows, and why:
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import hmac
 import html
@@ -271,23 +272,44 @@ class KernelCap:
         self.admitted_pending = max(0, self.admitted_pending - 1)
 
 
+#: seconds between tries of a pool refill that waits for the kernel cap
+REFILL_RETRY_S = 5.0
+
+
 def cap_pool_refills(kernel_manager: Any, limit: int) -> None:
     """Make a page pool's refill wait while ``limit`` kernels run.
 
     Each page taken from a pool starts the next one; with a large contest pool, every contestant joining
-    would start a spare kernel. A refill is skipped while the cap is reached (logged); the page then
-    starts its kernel when opened, as without a pool.
+    would start a spare kernel. While the cap is reached a refill waits (logged once) and is tried again
+    every few seconds, so the pool fills up again once idle kernels are culled; meanwhile a page starts
+    its kernel when opened, as without a pool.
     """
     fill = getattr(kernel_manager, "fill_if_needed", None)
     if fill is None or getattr(fill, "xfkit_capped", False):
         return
+    waiting: set[str] = set()  # pools whose refill waits for the cap
 
-    def capped(*args: Any, **kwargs: Any) -> None:
+    def attempt(args: tuple[Any, ...], kwargs: dict[str, Any], retry: bool) -> None:
+        pool = str(kwargs.get("notebook_name"))
         running = _running_kernels(kernel_manager)
-        if running >= limit:
+        if running < limit:
+            waiting.discard(pool)
+            fill(*args, **kwargs)
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # nothing to come back on
             log.warning("not refilling a kernel pool: %d kernels running, the limit is %d", running, limit)
             return
-        fill(*args, **kwargs)
+        if not retry:
+            if pool in waiting:
+                return  # a try is already planned
+            waiting.add(pool)
+            log.warning("the %s pool waits: %d kernels running, the limit is %d", pool, running, limit)
+        loop.call_later(REFILL_RETRY_S, attempt, args, kwargs, True)
+
+    def capped(*args: Any, **kwargs: Any) -> None:
+        attempt(args, kwargs, False)
 
     capped.xfkit_capped = True  # type: ignore[attr-defined]
     kernel_manager.fill_if_needed = capped
