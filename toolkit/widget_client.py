@@ -85,7 +85,6 @@ class PageClient:
         self._reader: asyncio.Task[None] | None = None
         self._control = uuid.uuid4().hex
         self.closed_by_server = False
-        self.stderr: list[str] = []  # what the kernel wrote to its error stream (a rejected message, say)
 
     # -- opening -------------------------------------------------------------------------------------
 
@@ -180,8 +179,6 @@ class PageClient:
                 widget = self.widgets.get(content.get("comm_id", ""))
                 if widget is not None:
                     widget.state.update(data.get("state") or {})
-        elif kind == "stream" and content.get("name") == "stderr":
-            self.stderr.append(str(content.get("text", "")))
         elif kind == "comm_close":
             self.widgets.pop(content.get("comm_id", ""), None)
         else:

@@ -74,7 +74,8 @@ async def scenario(server: ServerProcess, record: CompetitionRecord) -> None:
         page.set(choice, index=99)
     else:
         page.set(controls[0], value="not a value")
-    await asyncio.sleep(1)  # the kernel refuses it (a trait error) and keeps the value it had
+    # the kernel refuses it (a trait error) and keeps the value it had; it handles messages in order, so
+    # the answer below arrives after the refusal
 
     answer(page, controls, random.Random(1))
     page.click(button)
