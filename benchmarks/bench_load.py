@@ -219,6 +219,7 @@ def table(result: dict[str, Any]) -> str:
             f"{a['submits']} / {a['acked']} / {a['stored']}",
             f"{c['submits']} / {c['acked']} / {c['stored']}",
         ),
+        ("pages reloaded (came without a kernel)", f"{a['reloads']}", f"{c['reloads']}"),
         ("lost / duplicates", f"{a['lost']} / {a['duplicates']}", f"{c['lost']} / {c['duplicates']}"),
         (
             "peak memory: server / kernels / total, MB",

@@ -78,8 +78,8 @@ def test_percentiles_and_the_summary() -> None:
     assert percentile([0.0, 10.0], 95) == pytest.approx(9.5)
     runs = [
         ContestantRun("a", join_s=1.0, page_s=0.5, submit_s=[0.1, 0.2], sent=2, acked=[1, 2]),
-        ContestantRun("b", error="PageError: timed out"),
+        ContestantRun("b", error="PageError: timed out", reloads=2),
     ]
     figures = summarise(runs)
     assert (figures.contestants, figures.joined, figures.errors, figures.submits) == (2, 1, 1, 2)
-    assert figures.join_p50_s == 1.0 and figures.submit_max_ms == 200.0
+    assert figures.join_p50_s == 1.0 and figures.submit_max_ms == 200.0 and figures.reloads == 2

@@ -27,6 +27,9 @@ from typing import Any
 from toolkit.i18n import t
 from toolkit.widget_client import PageClient, PageError, Widget
 
+#: how often a contestant reloads a page that failed before giving up
+RELOADS = 2
+
 __all__ = [
     "ContestantRun",
     "answer",
@@ -52,6 +55,7 @@ class ContestantRun:
     sent: int = 0
     acked: list[int] = field(default_factory=list)  # item positions the page confirmed as stored
     error: str = ""
+    reloads: int = 0  # pages that failed and were asked for again
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -141,7 +145,14 @@ async def contestant(
             on_joined()
 
     try:
-        await page.fetch()
+        for reload in range(RELOADS + 1):  # a page that came without a kernel: the person reloads it
+            try:
+                await page.fetch()
+                break
+            except PageError:
+                if reload == RELOADS:
+                    raise
+                run.reloads += 1
         run.page_s = time.perf_counter() - start
         await page.connect()
         name_box = next(page.find("TextModel", description=t("contest.name", lang)))
@@ -272,6 +283,7 @@ class LoadFigures:
     submit_p50_ms: float | None
     submit_p95_ms: float | None
     submit_max_ms: float | None
+    reloads: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -298,4 +310,5 @@ def summarise(runs: Sequence[ContestantRun]) -> LoadFigures:
         submit_p50_ms=rounded(percentile(submits, 50), 1),
         submit_p95_ms=rounded(percentile(submits, 95), 1),
         submit_max_ms=rounded(max(submits), 1) if submits else None,
+        reloads=sum(r.reloads for r in runs),
     )
