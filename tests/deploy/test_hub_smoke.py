@@ -173,7 +173,7 @@ def _log_in(browser: Any, base: str, user: str) -> tuple[Any, Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{base}/hub/login", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
-    page.fill("input[name=username]", user)
+    page.fill("input[name=username]", user, timeout=TIMEOUT_MS)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
     # the hub starts the user's server and sends the browser to it (the contest page, no code yet)
