@@ -85,19 +85,30 @@ def _competition(url: str) -> str:
     return record.code
 
 
-def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 90) -> None:
+def _wait_for_login_page(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 120
+) -> None:
+    """Until the hub's own login form answers 200.
+
+    The proxy starts first and answers 404 for every path until the hub has added its route; a browser
+    sent there then shows the proxy's error page and never gets a form.
+    """
     deadline = time.monotonic() + timeout_s
+    last = "no answer"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"jupyterhub exited ({process.returncode}):\n{log.read_text()[-4000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return  # any answer: it is up
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"jupyterhub did not answer at {url}:\n{log.read_text()[-4000:]}")
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if b'name="username"' in response.read():
+                    return
+                last = f"{response.status} without a login form"
+        except urllib.error.HTTPError as exc:
+            last = f"HTTP {exc.code}"
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.5)
+    raise AssertionError(f"jupyterhub's login page not ready at {url} ({last}):\n{log.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +153,7 @@ def hub(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
             start_new_session=True,
         )
         try:
-            _wait_http(f"http://127.0.0.1:{port}/hub/login", process, log)
+            _wait_for_login_page(f"http://127.0.0.1:{port}/hub/login", process, log)
             yield f"http://127.0.0.1:{port}"
         finally:
             if process.poll() is None:
