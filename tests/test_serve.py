@@ -63,7 +63,9 @@ def test_bad_port_argument(tmp_path: Path) -> None:
     assert result.returncode == 2 and "port must be between 1 and 65535" in _one_line(result)
 
 
-def test_first_run_writes_demo_data_and_the_store(tmp_path: Path) -> None:
+def test_first_run_writes_demo_data_and_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XFKIT_CACHE", str(cache))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -72,6 +74,8 @@ def test_first_run_writes_demo_data_and_the_store(tmp_path: Path) -> None:
     assert first.demo_created and (tmp_path / "data" / "demo" / "cases.jsonl").is_file()
     assert (tmp_path / "data" / "xfkit.sqlite3").is_file()
     assert first.db_url.startswith("sqlite:///") and first.pack_ref == "default@1.0.0"
+    # the demo ledger is imported once, in a child process, for the ledger page's kernels to read
+    assert len(list(cache.glob("ledger-*.pickle"))) == 1
     again = prepare(options)
     assert not again.demo_created, "demo data is made once"
     generated = prepare(ServeOptions(port=port, data_dir=tmp_path / "other")).trainer_secret

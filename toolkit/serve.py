@@ -140,6 +140,7 @@ def prepare(options: ServeOptions) -> Prepared:
         demo_created = ensure_demo_data(options, store)
     finally:
         store.close()
+    warm_ledger_cache(options.data_dir / "demo" / "ledger.xlsx", options.pack)
     check_port_free(options.host, options.port)
     secret = options.trainer_secret or secrets.token_urlsafe(12)
     return Prepared(options, notebooks, db_url, secret, pack.ref, demo_created)
@@ -157,6 +158,28 @@ def ensure_demo_data(options: ServeOptions, store: Any) -> bool:
         "demo_data", "xfkit serve", {"folder": str(folder), "seed": demo.seed, "pack": demo.pack_ref}
     )
     return True
+
+
+def warm_ledger_cache(path: Path, pack: str | Path) -> None:
+    """Import the demo ledger into the cache in a child process (pandas stays out of the server).
+
+    A ledger with problems is not an error here: the ledger page shows them to whoever opens it.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not path.is_file():
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        problem = pool.submit(_warm_ledger_cache, str(path), str(pack)).result()
+    if problem:
+        log.warning("the demo ledger %s was not imported: %s", path, problem)
+
+
+def _warm_ledger_cache(path: str, pack: str) -> str:
+    from toolkit.ledger.cache import warm_cache  # in the child: pandas is imported there only
+
+    return warm_cache(path, pack)
 
 
 def voila_argv(prepared: Prepared) -> list[str]:

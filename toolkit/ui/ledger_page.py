@@ -149,10 +149,10 @@ class LedgerDashboard:
 
         path = data_dir / "demo" / "ledger.xlsx"
         if path.is_file():
-            from toolkit.ledger.importer import read_ledger
+            from toolkit.ledger.cache import cached_ledger
 
             with self.busy.working():
-                frame = read_ledger(path, self.pack, progress=self._progress)
+                frame = cached_ledger(path, self.pack, progress=self._progress)
             self.set_ledger(frame, t("ledger.source.demo", self.lang, name=path.name))
             return
         from toolkit.generate.ledger import ledger_items
@@ -453,4 +453,5 @@ def ledger_app(ctx: PageContext | None = None, *, data_dir: str | None = None) -
         code=APP,
         ctx=ctx,
         store=None,
+        uses_store=False,
     )

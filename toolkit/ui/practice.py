@@ -204,13 +204,17 @@ def practice_page(
     code: str,
     ctx: PageContext | None,
     store: str | None,
+    uses_store: bool = True,
 ) -> Page:
     """A practice app's page: the pack loaded first, then the page context, the frame and the app.
 
     The pack is loaded before the request's context is read: in a preheated kernel that happens before
     any request arrives, so the learner does not wait for it. A broken pack or store becomes a message.
+    A page that keeps nothing (``uses_store=False``) gets ``""`` for the store and never imports
+    SQLAlchemy (about 20 MB per kernel).
     """
-    import toolkit.store  # noqa: F401 - imported before the request arrives: SQLAlchemy takes a while
+    if uses_store:
+        import toolkit.store  # noqa: F401 - imported before the request arrives: SQLAlchemy takes a while
     from toolkit.ui.context import page_context
     from toolkit.ui.home import pack_setting
 
@@ -228,7 +232,8 @@ def practice_page(
         return page
     page.set_pack(loaded[0])
     try:
-        make_app(page, *loaded, store if store is not None else store_url())
+        url = "" if not uses_store else store if store is not None else store_url()
+        make_app(page, *loaded, url)
     except XfkitError as exc:
         page.messages.guard(_raise, clear=False)(exc)
     return page
