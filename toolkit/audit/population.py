@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from toolkit.audit.model import Audit, AuditItem, DossierRef, Review
 from toolkit.domain.codes import ItemStatus, Level
 from toolkit.domain.dossier import Dossier
@@ -26,6 +24,8 @@ from toolkit.generate.pick import MAX_TRIES, pick_dossier
 from toolkit.packs import Pack
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from toolkit.audit.results import AuditResults
 
 __all__ = [
@@ -60,11 +60,16 @@ LEDGER_FIELDS: tuple[str, ...] = (
 MAX_DOSSIERS = 2000
 
 
+# pandas is imported where a ledger frame is read: the reviewer's page never needs it (about 30 MB)
 def _day(value: Any) -> date | None:
+    import pandas as pd
+
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _text(value: Any) -> str:
+    import pandas as pd
+
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
