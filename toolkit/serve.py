@@ -213,6 +213,10 @@ def enforce_settings(app: Any, options: ServeOptions) -> None:
         if "contest.ipynb" in pools:
             pools["contest.ipynb"] = {"pool_size": options.contest_pool}
     app.config.VoilaKernelManager.kernel_pools_config = pools
+    if os.name == "posix":
+        # kernels talk to the server over Unix sockets in the runtime folder: a TCP port is picked free and
+        # bound only later by the kernel, and with a contest pool starting together some lost that race
+        app.config.KernelManager.transport = "ipc"
     kernels = app.config.MappingKernelManager
     kernels.cull_idle_timeout = options.cull_after
     kernels.cull_interval = options.cull_interval

@@ -12,6 +12,7 @@ The figures are printed (``pytest -s``) and written to ``benchmarks/results/page
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import urllib.error
@@ -104,6 +105,17 @@ def _wait_for_kernels(server: psutil.Process, count: int, timeout_s: float) -> f
     )
 
 
+def _assert_kernels_use_unix_sockets(server: psutil.Process) -> None:
+    """Kernels and server talk over Unix sockets: no kernel picks a TCP port that another process could take
+    before the kernel binds it (many kernels starting together lost that race now and then)."""
+    for kernel in kernel_processes(server.pid):
+        args = kernel.cmdline()
+        connection = json.loads(Path(args[args.index("-f") + 1]).read_text())
+        assert connection["transport"] == "ipc", connection
+        listening = [c for c in kernel.net_connections("tcp") if c.status == psutil.CONN_LISTEN]
+        assert listening == [], listening
+
+
 def test_a_flood_of_page_fetches_is_capped_culled_and_memory_bounded(tmp_path: Path) -> None:
     started = time.monotonic()
     server: ServerProcess = start(
@@ -119,6 +131,7 @@ def test_a_flood_of_page_fetches_is_capped_culled_and_memory_bounded(tmp_path: P
     try:
         proc = psutil.Process(server.process.pid)
         _wait_for_kernels(proc, POOLS, 120)  # the pools are warm before the flood starts
+        _assert_kernels_use_unix_sockets(proc)
 
         samples: list[Sample] = []
         stop = threading.Event()
