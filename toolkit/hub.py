@@ -18,6 +18,10 @@ terminal, no contents API, comm-only kernel websocket) and nothing else. This mo
 * **secrets**: the hub API token is handed to the OAuth client through configuration and removed from the
   process environment before any kernel starts, so kernels never hold it.
 
+* **activity**: every ``$JUPYTERHUB_ACTIVITY_INTERVAL`` seconds (300 by default, with 20 % jitter) the
+  server tells the hub (``$JUPYTERHUB_ACTIVITY_URL``) when its kernels last did anything, as
+  ``jupyterhub-singleuser`` does, so the hub's idle culler stops a server nobody uses and keeps one in use.
+
 Trainer pages still need the trainer secret (``?key=``), which the hub's configuration gives every server
 in ``$XFKIT_TRAINER_SECRET``. Static assets (Voila's JavaScript and CSS, the page template's files) are
 served without login, as ``jupyterhub-singleuser`` does; every page, kernel and API URL needs it.
@@ -25,10 +29,14 @@ served without login, as ``jupyterhub-singleuser`` does; every page, kernel and 
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
-from collections.abc import Mapping
+import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -37,11 +45,13 @@ from toolkit.serve import ServeError, ServeOptions
 
 __all__ = [
     "HubSettings",
+    "activity_body",
     "hub_argv",
     "hub_kernel_environment",
     "hub_options",
     "hub_settings",
     "hub_voila_class",
+    "report_activity",
     "withdraw_secrets",
 ]
 
@@ -70,6 +80,9 @@ class HubSettings:
     host: str | None
     port: int | None
     default_url: str = ""
+    activity_url: str = ""
+    activity_interval: float = 300.0
+    server_name: str = ""
 
 
 def hub_settings(env: Mapping[str, str] | None = None) -> HubSettings:
@@ -93,6 +106,11 @@ def hub_settings(env: Mapping[str, str] | None = None) -> HubSettings:
         except ValueError:
             raise ServeError(f"JUPYTERHUB_SERVICE_URL has no usable port: {service_url!r}") from None
         host = parsed.hostname or None
+    raw_interval = env.get("JUPYTERHUB_ACTIVITY_INTERVAL", "") or "300"
+    try:
+        interval = float(raw_interval)
+    except ValueError:
+        raise ServeError(f"JUPYTERHUB_ACTIVITY_INTERVAL must be seconds, not {raw_interval!r}") from None
     return HubSettings(
         user=env[HUB_USER_ENV],
         prefix=prefix if prefix.endswith("/") else prefix + "/",
@@ -100,6 +118,9 @@ def hub_settings(env: Mapping[str, str] | None = None) -> HubSettings:
         host=host,
         port=port,
         default_url=env.get("JUPYTERHUB_DEFAULT_URL", "").lstrip("/"),
+        activity_url=env.get("JUPYTERHUB_ACTIVITY_URL", ""),
+        activity_interval=interval,
+        server_name=env.get("JUPYTERHUB_SERVER_NAME", ""),
     )
 
 
@@ -130,10 +151,61 @@ def withdraw_secrets(environ: Any = None) -> None:
 
 
 def configure(app: Any, settings: HubSettings) -> None:
-    """Hub authentication for an initialised Voila app, set before it starts."""
+    """Hub authentication and activity reports for an initialised Voila app, set before it starts."""
+    import tornado.ioloop
+
     app.config.HubOAuth.api_token = settings.api_token
     # Voila passes token="" to the identity provider unless auto_token; the hub's provider has no token
     app.auto_token = True
+    if settings.activity_url and settings.activity_interval > 0:
+        # the kernel manager is made when the app starts, after this
+        def kernels_last_active() -> object:
+            return getattr(getattr(app, "kernel_manager", None), "last_kernel_activity", None)
+
+        tornado.ioloop.IOLoop.current().add_callback(report_activity, kernels_last_active, settings)
+    else:
+        log.warning("no activity reports to the hub (JUPYTERHUB_ACTIVITY_URL is not set)")
+
+
+def activity_body(last: datetime, server_name: str) -> dict[str, Any]:
+    """What the hub's activity API takes: the server's and the user's last activity, in UTC."""
+    stamp = last.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return {"servers": {server_name: {"last_activity": stamp}}, "last_activity": stamp}
+
+
+async def report_activity(last_active: Callable[[], object], settings: HubSettings) -> None:
+    """Tell the hub, every interval, when a kernel last sent or received a message; never returns.
+
+    Nothing is sent while nothing happened since the last report. A failed report is logged and tried
+    again at the next interval.
+    """
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+    client = AsyncHTTPClient()
+    sent: datetime | None = None
+    failing = False
+    log.info("reporting activity to the hub every %.0f s", settings.activity_interval)
+    while True:
+        last = last_active()
+        if isinstance(last, datetime) and (sent is None or last > sent):
+            request = HTTPRequest(
+                settings.activity_url,
+                method="POST",
+                headers={"Authorization": f"token {settings.api_token}", "Content-Type": "application/json"},
+                body=json.dumps(activity_body(last, settings.server_name)),
+                request_timeout=30,
+            )
+            try:
+                await client.fetch(request)
+            except Exception as exc:  # the hub restarting, a network hiccup: next interval
+                if not failing:
+                    log.warning("could not report activity to the hub: %s", exc)
+                failing = True
+            else:
+                if failing:
+                    log.info("reporting activity to the hub again")
+                sent, failing = last, False
+        await asyncio.sleep(settings.activity_interval * (1 + 0.2 * (random.random() - 0.5)))
 
 
 def hub_voila_class(base: type[Any], settings: HubSettings) -> type[Any]:

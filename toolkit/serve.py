@@ -246,11 +246,13 @@ def banner(prepared: Prepared) -> str:
         f"xfkit: serving {prepared.pack_ref} from {prepared.notebooks_dir}",
         f"  home page      {base}/",
         f"  store          {mask_url(prepared.db_url)}",
-        f"  trainer secret {prepared.trainer_secret}",
     ]
+    # under a hub this goes to the pod's or spawner's log, which more people read than the hub's settings
+    key = "$XFKIT_TRAINER_SECRET" if o.hub else prepared.trainer_secret
+    lines.append("  trainer secret " + ("set by the hub's configuration, not shown" if o.hub else key))
     for app in served_apps():
         if app.trainer_only:
-            lines.append(f"  trainer page   {base}/voila/render/{app.notebook}?key={prepared.trainer_secret}")
+            lines.append(f"  trainer page   {base}/voila/render/{app.notebook}?key={key}")
     if prepared.demo_created:
         lines.append(f"  demo data      written to {o.data_dir / 'demo'}")
     if o.host not in ("127.0.0.1", "localhost", "::1"):

@@ -12,6 +12,7 @@ cannot open another user's server. Screenshots: ``tests/browser/artifacts/hub_<u
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ PASSWORD = "hub-smoke-test-password"
 SECRET = "hub-trainer-secret"
 ZH = "zh"
 TIMEOUT_MS = 120_000
+ACTIVITY_S = 2
 
 
 def _unavailable(reason: str) -> None:
@@ -111,8 +114,14 @@ def _wait_for_login_page(
     raise AssertionError(f"jupyterhub's login page not ready at {url} ({last}):\n{log.read_text()[-4000:]}")
 
 
+@dataclass(frozen=True)
+class Hub:
+    url: str
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def hub(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hub_server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     if not CHROMIUM.exists():
         _unavailable("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     path = _proxy_path()
@@ -129,7 +138,10 @@ def hub(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         "c.JupyterHub.authenticator_class = 'dummy'\n"
         f"c.DummyAuthenticator.password = {PASSWORD!r}\n"
         f"c.Authenticator.allowed_users = {set(USERS)!r}\n"
-        f"c.Authenticator.admin_users = {{{ADMIN!r}}}\n",
+        f"c.Authenticator.admin_users = {{{ADMIN!r}}}\n"
+        # activity reports every 2 s instead of 300, so that this test sees them
+        "c.Spawner.environment = {**c.Spawner.environment, "
+        f"'JUPYTERHUB_ACTIVITY_INTERVAL': '{ACTIVITY_S}'}}\n",
         encoding="utf-8",
     )
     env = {
@@ -154,7 +166,7 @@ def hub(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         )
         try:
             _wait_for_login_page(f"http://127.0.0.1:{port}/hub/login", process, log)
-            yield f"http://127.0.0.1:{port}"
+            yield Hub(f"http://127.0.0.1:{port}", log)
         finally:
             if process.poll() is None:
                 process.terminate()  # the hub stops the users' servers and its proxy
@@ -207,8 +219,10 @@ def _answer_the_item(page: Any) -> None:
     page.get_by_text(t("contest.progress", ZH, done=1, total=1)).wait_for(timeout=TIMEOUT_MS)
 
 
-def test_three_hub_users_answer_into_one_postgresql(hub: str, database: str) -> None:
+def test_three_hub_users_answer_into_one_postgresql(hub_server: Hub, database: str) -> None:
     from playwright.sync_api import sync_playwright
+
+    hub = hub_server.url
 
     code = _competition(database)
     started = time.monotonic()
@@ -280,4 +294,14 @@ def test_three_hub_users_answer_into_one_postgresql(hub: str, database: str) -> 
     finally:
         store.close()
     assert {name: len(subs) for name, subs in submitted.items()} == dict.fromkeys(USERS, 1)
+
+    # each server told the hub its kernels were in use (the hub's idle culler reads this)
+    deadline = time.monotonic() + 10 * ACTIVITY_S
+    while time.monotonic() < deadline:
+        text = hub_server.log.read_text(errors="replace")
+        reported = {u for u in USERS if re.search(rf"20[04] POST /hub/api/users/{u}/activity", text)}
+        if reported == set(USERS):
+            break
+        time.sleep(0.5)
+    assert reported == set(USERS), text[-3000:]
     print(f"three users logged in, joined and answered in {elapsed:.1f} s")
