@@ -149,3 +149,19 @@ def test_under_a_hub_the_reviewer_is_the_login_and_sees_only_their_items(
     refused: Any = _review_page(pack, generator, db, f"audit={audit.id}")
     assert not hasattr(refused, "reviewer")
     assert t("audit.hub.not_reviewer", "zh", login="nobody") in refused.page.messages.text
+
+
+def test_under_a_hub_the_contest_page_does_not_ask_for_a_name(
+    monkeypatch: pytest.MonkeyPatch, db: str
+) -> None:
+    from toolkit.ui import contest_app
+
+    plain = contest_app(context_from_query("", secret=None, default="zh"), store=db)
+    assert plain.subtitle == t("app.contest.summary", "zh") and "姓名" in str(plain.subtitle)
+    as_hub_user(monkeypatch, "zhangsan")
+    for lang in ("zh", "en"):
+        page = contest_app(context_from_query(f"lang={lang}", secret=None, default="zh"), store=db)
+        assert page.subtitle == t("app.contest.hub_summary", lang)
+    assert "姓名" not in t("app.contest.hub_summary", "zh") and "name" not in t(
+        "app.contest.hub_summary", "en"
+    )

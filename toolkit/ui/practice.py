@@ -23,7 +23,8 @@ from toolkit.charts import line_chart_svg
 from toolkit.domain.codes import Level
 from toolkit.errors import XfkitError
 from toolkit.generate.cases import CaseGenerator
-from toolkit.i18n import t
+from toolkit.i18n import has_message, t
+from toolkit.identity import hub_user
 from toolkit.packs import Pack
 from toolkit.packs.cache import cached_pack
 from toolkit.ui.context import PageContext
@@ -225,7 +226,10 @@ def practice_page(
     except XfkitError as exc:
         failure = exc
     ctx = page_context() if ctx is None else ctx
-    page = Page(ctx=ctx, title_key=f"app.{code}.title", subtitle=t(f"app.{code}.summary", ctx.lang))
+    summary = f"app.{code}.summary"
+    if hub_user() is not None and has_message(f"app.{code}.hub_summary"):
+        summary = f"app.{code}.hub_summary"  # under a hub the login is the identity: no name to type
+    page = Page(ctx=ctx, title_key=f"app.{code}.title", subtitle=t(summary, ctx.lang))
     if loaded is None:
         assert failure is not None
         page.messages.guard(_raise, clear=False)(failure)
