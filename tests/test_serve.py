@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.serve import KernelCap, ServeOptions, prepare, trainer_ok
+from toolkit.demo import write_demo_data
+from toolkit.serve import KernelCap, ServeOptions, prepare, trainer_ok, warm_ledger_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -221,3 +222,35 @@ def test_a_waiting_pool_refill_is_tried_again_once_kernels_are_culled(
         asyncio.run(scenario())
     assert kernels.fills == ["home.ipynb"]
     assert caplog.text.count("the home.ipynb pool waits") == 1
+
+
+def test_the_demo_ledger_is_imported_ahead_once_and_a_failed_child_is_only_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import concurrent.futures
+
+    from toolkit.packs.cache import cached_pack
+
+    monkeypatch.setenv("XFKIT_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    ledger = data / "demo" / "ledger.xlsx"
+    write_demo_data(data / "demo")
+    pack = cached_pack("default")
+
+    class NoChild:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError("no processes left")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoChild)
+    with caplog.at_level("WARNING", logger="xfkit.serve"):
+        warm_ledger_cache(ledger, "default", pack)
+    assert "was not imported ahead: OSError: no processes left" in caplog.text
+    monkeypatch.undo()
+    monkeypatch.setenv("XFKIT_CACHE", str(tmp_path / "cache"))
+    warm_ledger_cache(ledger, "default", pack)
+    assert len(list((tmp_path / "cache").glob("ledger-*.pickle"))) == 1
+    caplog.clear()
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoChild)
+    with caplog.at_level("WARNING", logger="xfkit.serve"):
+        warm_ledger_cache(ledger, "default", pack)  # already cached: no child is started
+    assert caplog.text == ""

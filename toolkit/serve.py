@@ -140,7 +140,7 @@ def prepare(options: ServeOptions) -> Prepared:
         demo_created = ensure_demo_data(options, store)
     finally:
         store.close()
-    warm_ledger_cache(options.data_dir / "demo" / "ledger.xlsx", options.pack)
+    warm_ledger_cache(options.data_dir / "demo" / "ledger.xlsx", options.pack, pack)
     check_port_free(options.host, options.port)
     secret = options.trainer_secret or secrets.token_urlsafe(12)
     return Prepared(options, notebooks, db_url, secret, pack.ref, demo_created)
@@ -160,20 +160,27 @@ def ensure_demo_data(options: ServeOptions, store: Any) -> bool:
     return True
 
 
-def warm_ledger_cache(path: Path, pack: str | Path) -> None:
+def warm_ledger_cache(path: Path, pack_ref: str | Path, pack: Any = None) -> None:
     """Import the demo ledger into the cache in a child process (pandas stays out of the server).
 
-    A ledger with problems is not an error here: the ledger page shows them to whoever opens it.
+    Nothing is started when the cache already holds it (``pack``, from :func:`cached_pack`, names the
+    entry). A ledger with problems is not an error here: the ledger page shows them to whoever opens it,
+    and so does a child that could not run.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if not path.is_file():
+    from toolkit.ledger.cache import is_cached
+
+    if not path.is_file() or (pack is not None and is_cached(path, pack)):
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        problem = pool.submit(_warm_ledger_cache, str(path), str(pack)).result()
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            problem = pool.submit(_warm_ledger_cache, str(path), str(pack_ref)).result()
+    except Exception as exc:  # a child that died: the page imports the file itself
+        problem = f"{type(exc).__name__}: {exc}"
     if problem:
-        log.warning("the demo ledger %s was not imported: %s", path, problem)
+        log.warning("the demo ledger %s was not imported ahead: %s", path, problem)
 
 
 def _warm_ledger_cache(path: str, pack: str) -> str:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import toolkit.ledger.cache as ledger_cache
+import toolkit.ledger.importer as importer
 from toolkit.errors import LedgerInvalid
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.ledger import ledger_items
-from toolkit.ledger.cache import cached_ledger, warm_cache
+from toolkit.ledger.cache import cached_ledger, is_cached, warm_cache
 from toolkit.ledger.export import write_ledger
 from toolkit.ledger.importer import read_ledger
 from toolkit.packs import Pack
@@ -59,7 +59,7 @@ def test_the_second_call_does_not_import_again(
     def no_import(*args: object, **kwargs: object) -> pd.DataFrame:
         raise AssertionError("the ledger was imported again")
 
-    monkeypatch.setattr(ledger_cache, "read_ledger", no_import)
+    monkeypatch.setattr(importer, "read_ledger", no_import)
     pd.testing.assert_frame_equal(cached_ledger(workbook, served), expected)
     renamed = workbook.with_name("另一个名字.xlsx")
     renamed.write_bytes(workbook.read_bytes())
@@ -105,3 +105,12 @@ def test_a_damaged_entry_is_rebuilt(workbook: Path, cache: Path) -> None:
 def test_warm_cache_fills_the_cache(workbook: Path, cache: Path) -> None:
     assert warm_cache(str(workbook), "default") == ""
     assert len(_ledgers(cache)) == 1
+
+
+def test_is_cached_tells_without_importing(workbook: Path, cache: Path) -> None:
+    served = cached_pack("default")
+    assert not is_cached(workbook, served)
+    cached_ledger(workbook, served)
+    assert is_cached(workbook, served)
+    workbook.write_bytes(workbook.read_bytes() + b"\0")
+    assert not is_cached(workbook, served), "other bytes, another entry"

@@ -12,40 +12,61 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from toolkit.ledger.importer import Progress, read_ledger
 from toolkit.packs import Pack
-from toolkit.packs.cache import cached_pickle, code_digest, loaded_digest
+from toolkit.packs.cache import cache_dir, cached_pickle, code_digest, loaded_digest
 
-__all__ = ["cached_ledger"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.ledger.importer import Progress
+
+__all__ = ["cache_entry", "cached_ledger", "is_cached", "warm_cache"]
 
 #: the toolkit's folders whose code decides what an imported ledger holds (the pack's digest has the rest)
 _CODE_DIRS = ("ledger",)
 
 
+def cache_entry(path: Path, pack: Pack) -> str | None:
+    """The cache's name for ``path`` read with ``pack``; ``None`` when there is none to give.
+
+    Only a pack that :func:`~toolkit.packs.cache.cached_pack` gave has a digest to name the entry by, and
+    an unreadable file has no bytes to name it by. Needs neither pandas nor the importer.
+    """
+    pack_key = loaded_digest(pack)
+    if pack_key is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # read_ledger names the file in its own message
+    digest = hashlib.sha256(f"{pack_key}|{code_digest(*_CODE_DIRS)}|{path.suffix.lower()}|".encode())
+    digest.update(data)
+    return f"ledger-{digest.hexdigest()[:32]}.pickle"
+
+
+def is_cached(path: Path, pack: Pack) -> bool:
+    """Whether the cache already holds ``path`` read with ``pack`` (``xfkit serve`` asks, pandas-free)."""
+    name = cache_entry(path, pack)
+    return name is not None and (cache_dir() / name).is_file()
+
+
 def cached_ledger(path: str | Path, pack: Pack, *, progress: Progress | None = None) -> pd.DataFrame:
     """:func:`read_ledger` of ``path``, from the cache when it holds this file read with this pack.
 
-    Only a pack that :func:`~toolkit.packs.cache.cached_pack` gave has a digest to name the entry by;
-    with any other pack (or an unreadable file) the file is imported directly.
+    With a pack that has no digest (see :func:`cache_entry`) or an unreadable file, the file is imported
+    directly.
     """
+    import pandas as pd
+
+    from toolkit.ledger.importer import read_ledger
+
     path = Path(path)
-    pack_key = loaded_digest(pack)
-    try:
-        data = path.read_bytes() if pack_key is not None else None
-    except OSError:
-        data = None  # read_ledger names the file in its own message
-    if pack_key is None or data is None:
+    name = cache_entry(path, pack)
+    if name is None:
         return read_ledger(path, pack, progress=progress)
-    digest = hashlib.sha256(f"{pack_key}|{code_digest(*_CODE_DIRS)}|{path.suffix.lower()}|".encode())
-    digest.update(data)
-    frame = cached_pickle(
-        f"ledger-{digest.hexdigest()[:32]}.pickle",
-        pd.DataFrame,
-        lambda: read_ledger(path, pack, progress=progress),
-    )
+    frame = cached_pickle(name, pd.DataFrame, lambda: read_ledger(path, pack, progress=progress))
     frame.attrs["source"] = path.name  # the same bytes may come under another name
     return frame
 
