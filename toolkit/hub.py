@@ -16,8 +16,7 @@ terminal, no contents API, comm-only kernel websocket) and nothing else. This mo
 * **identity in the kernels**: ``XFKIT_HUB=1`` is added to the kernels' environment, which makes
   :func:`toolkit.identity.hub_user` honour ``$JUPYTERHUB_USER`` (inherited from the spawner);
 * **secrets**: the hub API token is handed to the OAuth client through configuration and removed from the
-  process environment before any kernel starts, so kernels never hold it.
-
+  process environment before any kernel starts, so kernels never hold it;
 * **activity**: every ``$JUPYTERHUB_ACTIVITY_INTERVAL`` seconds (300 by default, with 20 % jitter) the
   server tells the hub (``$JUPYTERHUB_ACTIVITY_URL``) when its kernels last did anything, as
   ``jupyterhub-singleuser`` does, so the hub's idle culler stops a server nobody uses and keeps one in use.
@@ -164,7 +163,7 @@ def configure(app: Any, settings: HubSettings) -> None:
 
         tornado.ioloop.IOLoop.current().add_callback(report_activity, kernels_last_active, settings)
     else:
-        log.warning("no activity reports to the hub (JUPYTERHUB_ACTIVITY_URL is not set)")
+        log.warning("no activity reports to the hub (no JUPYTERHUB_ACTIVITY_URL, or an interval of 0)")
 
 
 def activity_body(last: datetime, server_name: str) -> dict[str, Any]:
