@@ -83,3 +83,47 @@ def test_percentiles_and_the_summary() -> None:
     figures = summarise(runs)
     assert (figures.contestants, figures.joined, figures.errors, figures.submits) == (2, 1, 1, 2)
     assert figures.join_p50_s == 1.0 and figures.submit_max_ms == 200.0 and figures.reloads == 2
+
+
+def test_close_frees_the_socket_when_the_server_never_answers() -> None:
+    """A killed or hung server never answers the websocket close; the client's socket is closed anyway
+    (tornado alone aborts after 5 s, by when a load run's event loop may be gone, leaking the socket)."""
+    import asyncio
+    import base64
+    import hashlib
+    import re
+
+    from tornado.websocket import websocket_connect
+
+    async def scenario() -> bool:
+        held: list[asyncio.StreamWriter] = []
+
+        async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            request = await reader.readuntil(b"\r\n\r\n")
+            found = re.search(rb"Sec-WebSocket-Key: *(\S+)", request, re.IGNORECASE)
+            assert found is not None
+            magic = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+            accept = base64.b64encode(hashlib.sha1(found.group(1) + magic).digest())
+            writer.write(
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+            )
+            await writer.drain()
+            held.append(writer)  # and never answers anything again
+
+        server = await asyncio.start_server(mute, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = PageClient(f"http://127.0.0.1:{port}", "/")
+        client.ws = await websocket_connect(f"ws://127.0.0.1:{port}/api/kernels/k/channels")
+        client._reader = asyncio.get_running_loop().create_task(client._read())
+        protocol = client.ws.protocol
+        assert protocol is not None
+        await client.close()
+        closed = protocol.stream.closed()
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+        return closed
+
+    assert asyncio.run(scenario())

@@ -29,6 +29,7 @@ __all__ = ["KERNEL_ID", "PageClient", "PageError", "Widget"]
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 CONTROL_TARGET = "jupyter.widget.control"
 CONTROL_VERSION = "1.0.0"  # ipywidgets 8's widget control protocol
+CLOSE_WAIT_S = 1.0  # how long close() waits for the server to answer the websocket close
 
 
 class PageError(Exception):
@@ -127,8 +128,16 @@ class PageClient:
         await self.connect()
 
     async def close(self) -> None:
+        """Close the websocket and its socket, also when the server is gone and never answers the close."""
         if self.ws is not None:
+            protocol = self.ws.protocol  # close() lets go of it
             self.ws.close()
+            if self._reader is not None and not self._reader.done():
+                # the reader ends when the server answers the close (or the connection drops)
+                await asyncio.wait({self._reader}, timeout=CLOSE_WAIT_S)
+            stream = getattr(protocol, "stream", None)
+            if stream is not None and not stream.closed():
+                stream.close()  # else tornado aborts only after 5 s, when the event loop may be gone
         if self._reader is not None:
             self._reader.cancel()
             try:
