@@ -6,10 +6,25 @@ dataclasses back.
 
 from __future__ import annotations
 
-from toolkit.store.api import AUDIT_APP, AuditRecord, Event, Score, Scored, Store, Submission
-from toolkit.store.contest import CONTEST_APP, CompetitionRecord, Contestant
-from toolkit.store.engine import default_url, make_engine, mask_url
-from toolkit.store.migrations import LATEST, current_version, migrate
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from toolkit.store.url import default_url
+
+if TYPE_CHECKING:
+    from toolkit.store.api import AUDIT_APP, AuditRecord, Event, Score, Scored, Store, Submission
+    from toolkit.store.contest import CONTEST_APP, CompetitionRecord, Contestant
+    from toolkit.store.engine import make_engine, mask_url
+    from toolkit.store.migrations import LATEST, current_version, migrate
+
+# SQLAlchemy is loaded with the first of these names a caller asks for, not with the package: knowing the
+# store's URL (default_url) must not cost a page's kernel the database library
+_LAZY = {
+    **dict.fromkeys(("AUDIT_APP", "AuditRecord", "Event", "Score", "Scored", "Store", "Submission"), "api"),
+    **dict.fromkeys(("CONTEST_APP", "CompetitionRecord", "Contestant"), "contest"),
+    **dict.fromkeys(("make_engine", "mask_url"), "engine"),
+    **dict.fromkeys(("LATEST", "current_version", "migrate"), "migrations"),
+}
 
 __all__ = [
     "AUDIT_APP",
@@ -29,3 +44,16 @@ __all__ = [
     "mask_url",
     "migrate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -31,10 +31,6 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from toolkit.errors import StoreConfigError
 
-#: environment variable that overrides the default database URL
-ENV_VAR = "XFKIT_DB"
-#: file name of the default SQLite database inside the data folder
-DEFAULT_FILE = "xfkit.sqlite3"
 #: connection execution option that marks a write transaction (BEGIN IMMEDIATE on SQLite)
 WRITE_OPTION = "xfkit_write"
 #: seconds to wait for a PostgreSQL server unless the URL says ``?connect_timeout=N``
@@ -49,25 +45,6 @@ SQLITE_PRAGMAS: tuple[str, ...] = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
-
-
-def default_url(data_dir: Path) -> str:
-    """The database URL to use when none is given.
-
-    Parameters
-    ----------
-    data_dir
-        Folder for the default SQLite file (the server passes ``<cwd>/data``).
-
-    Returns
-    -------
-    str
-        ``$XFKIT_DB`` if set and not empty, else ``sqlite:///<data_dir>/xfkit.sqlite3`` (absolute path).
-    """
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return env
-    return "sqlite:///" + (data_dir.resolve() / DEFAULT_FILE).as_posix()
 
 
 def make_engine(url: str) -> Engine:
