@@ -292,3 +292,18 @@ def test_the_page_builds_in_english_and_reports_a_broken_pack(
     broken = intake_app(ctx, store_url=db)
     text = text_of(broken.widget)
     assert "nowhere" in text and "Traceback" not in text
+
+
+def test_the_store_is_opened_at_its_first_use_not_while_the_page_is_built(
+    pack: Pack, generator: CaseGenerator, tmp_path: Path
+) -> None:
+    file = tmp_path / "later.sqlite3"
+    app = make_app(pack, generator, f"sqlite:///{file}")
+    assert not file.exists(), "building the form touched the store"
+    case = start(app, channel=Channel.LETTER, level=Level.EASY)
+    assert app.attempt is not None
+    fill(app.attempt.form, case.truth)
+    app.submit_button.click()
+    assert app.attempt.report is not None
+    with Store.open(f"sqlite:///{file}") as store:
+        assert [s.submission.item_id for s in store.scored(app="intake", actor="张三")] == [case.id]

@@ -48,6 +48,7 @@ SECRET_ENV = "XFKIT_TRAINER_SECRET"
 # run under Voila does not import Voila; tests/ui/test_context.py checks them against the installed Voila.
 VOILA_ENV_MARKERS = ("VOILA_BASE_URL", "VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_SERVER_URL")
 VOILA_BASE_URL_ENV = "VOILA_BASE_URL"
+VOILA_PREHEAT_ENV = "VOILA_PREHEAT"  # "True" in a kernel kept warm for a request still to come
 QUERY_STRING_ENV = "QUERY_STRING"
 MAX_QUERY_FIELDS = 64
 
@@ -191,7 +192,7 @@ def request_query_string() -> str:
     Failing to reach Voila's request is logged and treated as an empty query: the page then opens in the
     default language with the learner role, which is the safe side.
     """
-    if os.environ.get("VOILA_PREHEAT") != "True":
+    if os.environ.get(VOILA_PREHEAT_ENV) != "True":
         # a kernel started for this request already has it in its environment; importing Voila to
         # ask would cost over a second of the page's load time
         return os.environ.get(QUERY_STRING_ENV, "")

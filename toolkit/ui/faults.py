@@ -35,6 +35,7 @@ from toolkit.ui.marking import MarkingPanel
 from toolkit.ui.practice import (
     BEIJING,
     StartPanel,
+    StoreOnUse,
     history_html,
     log_refusal,
     practice_page,
@@ -67,17 +68,15 @@ class Review:
         return self.work.panel
 
 
-class FaultsApp:
+class FaultsApp(StoreOnUse):
     """The fault-finding page's behaviour; :func:`faults_app` builds it inside a :class:`Page`."""
 
     def __init__(self, page: Page, pack: Pack, gen: CaseGenerator, *, store_url: str) -> None:
-        from toolkit.store import Store
-
         self.page = page
         self.pack = pack
         self.gen = gen
         self.lang = page.lang
-        self.store = Store.open(store_url)
+        self._store_url = store_url
         self.review: Review | None = None
         self.start_panel = StartPanel(
             page=page, intro_key="faults.start.intro", next_key="faults.start.next", on_start=self.start

@@ -37,6 +37,7 @@ from toolkit.ui.lookup import LookupPanel
 from toolkit.ui.practice import (
     BEIJING,
     StartPanel,
+    StoreOnUse,
     channel_cell,
     history_html,
     learner_name,
@@ -86,17 +87,15 @@ class Attempt:
         return self.work.panel
 
 
-class IntakeApp:
+class IntakeApp(StoreOnUse):
     """The intake page's behaviour; :func:`intake_app` builds it inside a :class:`Page`."""
 
     def __init__(self, page: Page, pack: Pack, gen: CaseGenerator, *, store_url: str) -> None:
-        from toolkit.store import Store
-
         self.page = page
         self.pack = pack
         self.gen = gen
         self.lang = page.lang
-        self.store = Store.open(store_url)
+        self._store_url = store_url
         self.attempt: Attempt | None = None
         lang = self.lang
         guard = page.messages.guard

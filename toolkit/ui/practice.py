@@ -27,7 +27,7 @@ from toolkit.i18n import has_message, t
 from toolkit.identity import hub_user
 from toolkit.packs import Pack
 from toolkit.packs.cache import cached_pack
-from toolkit.ui.context import PageContext
+from toolkit.ui.context import VOILA_PREHEAT_ENV, PageContext
 from toolkit.ui.frame import Page
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ __all__ = [
     "loaded_pack",
     "log_refusal",
     "practice_page",
+    "StoreOnUse",
     "store_then_score",
     "store_url",
 ]
@@ -61,9 +62,29 @@ def loaded_pack(pack_ref: str) -> tuple[Pack, CaseGenerator]:
 
 def store_url() -> str:
     """The store the server set (``$XFKIT_DB``), else the SQLite file in ``$XFKIT_DATA`` (or ./data)."""
-    from toolkit.store import default_url
+    from toolkit.store.url import default_url  # not toolkit.store's names: those load SQLAlchemy
 
     return default_url(Path(os.environ.get("XFKIT_DATA", "data")))
+
+
+class StoreOnUse:
+    """A page whose store is opened at its first use, not while the page is built.
+
+    The intake and fault-finding pages show a form first; loading SQLAlchemy (about 150 ms of a cold
+    kernel) can wait until something is read or kept. ``xfkit serve`` opened the store before serving any
+    page, so a wrong URL is reported there, in one line, not on the first save.
+    """
+
+    _store_url: str
+    _opened: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._opened is None:
+            from toolkit.store import Store
+
+            self._opened = Store.open(self._store_url)
+        return self._opened
 
 
 def learner_name(raw: object) -> str:
@@ -212,10 +233,11 @@ def practice_page(
     The pack is loaded before the request's context is read: in a preheated kernel that happens before
     any request arrives, so the learner does not wait for it. A broken pack or store becomes a message.
     A page that keeps nothing (``uses_store=False``) gets ``""`` for the store and never imports
-    SQLAlchemy (about 20 MB per kernel).
+    SQLAlchemy (about 20 MB per kernel); a preheated kernel imports it before its request arrives, a cold
+    one when the app first needs it (:class:`StoreOnUse`).
     """
-    if uses_store:
-        import toolkit.store  # noqa: F401 - imported before the request arrives: SQLAlchemy takes a while
+    if uses_store and os.environ.get(VOILA_PREHEAT_ENV) == "True":
+        import toolkit.store  # noqa: F401 - a preheated kernel has the time before its request arrives
     from toolkit.ui.context import page_context
     from toolkit.ui.home import pack_setting
 
