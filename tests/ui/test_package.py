@@ -77,3 +77,25 @@ def test_a_page_imports_only_the_libraries_it_uses(app: str, served_data: Path) 
     if app != "board":  # the board without a competition code asks for the console's link
         assert built["kind"] != "error", built["text"]
     assert set(built["modules"]) == USES.get(app, set()), built["modules"]
+
+
+def test_a_preheated_kernel_loads_the_store_before_its_request(served_data: Path) -> None:
+    code = (
+        "import sys\n"
+        "from toolkit.ui import intake_app\n"
+        "from toolkit.ui.context import context_from_query\n"
+        "intake_app(context_from_query('', secret=None, default='zh')).widget\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    env = {**os.environ, "XFKIT_DATA": str(served_data), "XFKIT_DB": f"sqlite:///{served_data / 'p.sqlite3'}"}
+    outputs = []
+    for preheat in ("True", "False"):
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, "VOILA_PREHEAT": preheat},
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        outputs.append(run.stdout.strip().splitlines()[-1])
+    assert outputs == ["True", "False"]  # cold: at the first use of the store instead

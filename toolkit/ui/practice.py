@@ -237,7 +237,7 @@ def practice_page(
     one when the app first needs it (:class:`StoreOnUse`).
     """
     if uses_store and os.environ.get(VOILA_PREHEAT_ENV) == "True":
-        import toolkit.store  # noqa: F401 - a preheated kernel has the time before its request arrives
+        import toolkit.store.api  # noqa: F401 - a preheated kernel has the time before its request arrives
     from toolkit.ui.context import page_context
     from toolkit.ui.home import pack_setting
 
