@@ -105,15 +105,20 @@ def _wait_for_kernels(server: psutil.Process, count: int, timeout_s: float) -> f
     )
 
 
+CHANNEL_PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+
+
 def _assert_kernels_use_unix_sockets(server: psutil.Process) -> None:
-    """Kernels and server talk over Unix sockets: no kernel picks a TCP port that another process could take
-    before the kernel binds it (many kernels starting together lost that race now and then)."""
+    """Kernels and server talk over Unix sockets: no kernel channel is on a TCP port picked free and bound
+    later, which another process could take in between (many kernels starting together lost that race now
+    and then). ipykernel's own pipe for subprocess output stays on TCP; zmq binds it at once, no race."""
     for kernel in kernel_processes(server.pid):
         args = kernel.cmdline()
         connection = json.loads(Path(args[args.index("-f") + 1]).read_text())
         assert connection["transport"] == "ipc", connection
-        listening = [c for c in kernel.net_connections("tcp") if c.status == psutil.CONN_LISTEN]
-        assert listening == [], listening
+        channels = {f"{connection['ip']}-{connection[key]}" for key in CHANNEL_PORTS}
+        bound = {c.laddr for c in kernel.net_connections("unix")}
+        assert channels <= bound, (channels - bound, kernel.pid)
 
 
 def test_a_flood_of_page_fetches_is_capped_culled_and_memory_bounded(tmp_path: Path) -> None:
