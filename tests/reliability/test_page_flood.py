@@ -117,8 +117,10 @@ def _assert_kernels_use_unix_sockets(server: psutil.Process) -> None:
         connection = json.loads(Path(args[args.index("-f") + 1]).read_text())
         assert connection["transport"] == "ipc", connection
         channels = {f"{connection['ip']}-{connection[key]}" for key in CHANNEL_PORTS}
-        bound = {c.laddr for c in kernel.net_connections("unix")}
-        assert channels <= bound, (channels - bound, kernel.pid)
+        deadline = time.monotonic() + 60  # a kernel process binds its channels a moment after it starts
+        while not channels <= (bound := {c.laddr for c in kernel.net_connections("unix")}):
+            assert time.monotonic() < deadline, (channels - bound, kernel.pid)
+            time.sleep(0.2)
 
 
 def test_a_flood_of_page_fetches_is_capped_culled_and_memory_bounded(tmp_path: Path) -> None:
