@@ -9,8 +9,9 @@ page does not pay for the audit desk's pandas and statistics.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from toolkit.lazy import lazy_names
 
 if TYPE_CHECKING:
     from toolkit.ui.audit_desk import audit_desk_app
@@ -51,15 +52,4 @@ __all__ = [
     "trainer_app",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _APPS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_APPS})
+__getattr__, __dir__ = lazy_names(__name__, _APPS)
