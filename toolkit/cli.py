@@ -225,14 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-kernels",
         type=_whole("max-kernels", 1, 100000),
         default=120,
-        help="most kernels running at once, preheated ones included (~140 MB each); past it a page gets "
+        help="most kernels running at once, preheated ones included (70-110 MB each); past it a page gets "
         "a 'server busy, try again' page (HTTP 503) (default 120)",
     )
     serve.add_argument(
         "--contest-pool",
         type=_whole("contest-pool", 1, 10000),
         default=1,
-        help="contest pages kept warm (each a ~130 MB kernel): set it to the number of contestants of a "
+        help="contest pages kept warm (each a ~90 MB kernel): set it to the number of contestants of a "
         "competition, so that they join without waiting for a kernel to start (default 1)",
     )
     serve.add_argument("--no-preheat", action="store_true", help="no preheated kernel for the home page")
