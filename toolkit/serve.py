@@ -12,7 +12,7 @@ What the server allows, and why:
 * idle kernels are culled, including those of pages fetched without ever opening their websocket;
   the home page is served from a preheated kernel;
 * at most ``--max-kernels`` kernels run at once: past that a page is refused with a readable "server busy"
-  page (HTTP 503, ``Retry-After``) instead of starting one more ~140 MB kernel (:class:`KernelCap`);
+  page (HTTP 503, ``Retry-After``) instead of starting one more 70–110 MB kernel (:class:`KernelCap`);
 * every asset comes from this machine (the ``xfkit`` Voila template drops the remote font stylesheets).
 """
 
@@ -60,7 +60,7 @@ class ServeOptions:
     cull_after: int = 600
     cull_interval: int = 60
     contest_pool: int = 1  # warm kernels kept for the contest page: how many can join at once without waiting
-    max_kernels: int = 120  # ~140 MB each: ~17 GB at the cap; see KernelCap
+    max_kernels: int = 120  # 70–110 MB each: about 11 GB at the cap; see KernelCap
     preheat: bool = True
     notebooks_dir: Path | None = None
     demo_seed: int = DEMO_SEED

@@ -1,6 +1,6 @@
 """500 page fetches that never open a websocket: kernels are capped and culled, server memory stays bounded.
 
-Every page GET runs a kernel of ~140 MB (started, or taken from a preheated pool that then starts the
+Every page GET runs a kernel of 70–110 MB (started, or taken from a preheated pool that then starts the
 next one). A script or a reload storm that fetches pages without ever opening their websocket would,
 without ``--max-kernels``, start one kernel per fetch until the machine runs out of memory. Here the
 server runs with ``--max-kernels 12 --cull-after 10`` (cull interval 10 // 5 = 2 s, see ``cmd_serve``),
