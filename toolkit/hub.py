@@ -33,7 +33,7 @@ import json
 import logging
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -172,11 +172,16 @@ def activity_body(last: datetime, server_name: str) -> dict[str, Any]:
     return {"servers": {server_name: {"last_activity": stamp}}, "last_activity": stamp}
 
 
-async def report_activity(last_active: Callable[[], object], settings: HubSettings) -> None:
+async def report_activity(
+    last_active: Callable[[], object],
+    settings: HubSettings,
+    *,
+    pause: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> None:
     """Tell the hub, every interval, when a kernel last sent or received a message; never returns.
 
     Nothing is sent while nothing happened since the last report. A failed report is logged and tried
-    again at the next interval.
+    again at the next interval. ``pause`` waits out an interval (tests step through intervals with it).
     """
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
@@ -204,7 +209,7 @@ async def report_activity(last_active: Callable[[], object], settings: HubSettin
                 if failing:
                     log.info("reporting activity to the hub again")
                 sent, failing = last, False
-        await asyncio.sleep(settings.activity_interval * (1 + 0.2 * (random.random() - 0.5)))
+        await pause(settings.activity_interval * (1 + 0.2 * (random.random() - 0.5)))
 
 
 def hub_voila_class(base: type[Any], settings: HubSettings) -> type[Any]:

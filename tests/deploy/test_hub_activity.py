@@ -42,6 +42,34 @@ def test_the_spawner_environment_sets_the_activity_url_and_interval() -> None:
         hub_settings({**env, "JUPYTERHUB_ACTIVITY_INTERVAL": "often"})
 
 
+class Intervals:
+    """Stands in for the wait between reports: the test lets the reporter run one interval at a time."""
+
+    def __init__(self) -> None:
+        self.waiting = asyncio.Event()
+        self.go = asyncio.Event()
+        self.count = 0
+
+    async def pause(self, seconds: float) -> None:
+        assert 240 <= seconds <= 360, "the interval with at most 20 % jitter"
+        self.count += 1
+        self.waiting.set()
+        await self.go.wait()
+        self.go.clear()
+
+    async def next(self) -> None:
+        """Run the reporter through one more interval, up to its next wait."""
+        self.waiting.clear()
+        self.go.set()
+        await self.waiting.wait()
+
+
+def _settings(url: str, token: str = "api-token") -> HubSettings:
+    return HubSettings(
+        user="zhangsan", prefix="/user/zhangsan/", api_token=token, host=None, port=None, activity_url=url
+    )
+
+
 def test_reports_go_out_when_a_kernel_did_something_and_only_then() -> None:
     received: list[tuple[str, dict[str, Any]]] = []
 
@@ -50,57 +78,49 @@ def test_reports_go_out_when_a_kernel_did_something_and_only_then() -> None:
             received.append((self.request.headers.get("Authorization", ""), json.loads(self.request.body)))
             self.set_status(204)
 
-    async def scenario() -> list[tuple[str, dict[str, Any]]]:
+    async def scenario() -> list[int]:
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         server = tornado.httpserver.HTTPServer(tornado.web.Application([(r"/activity", Activity)]))
         server.add_sockets(sockets)
-        port = sockets[0].getsockname()[1]
-        settings = HubSettings(
-            user="zhangsan",
-            prefix="/user/zhangsan/",
-            api_token="api-token",
-            host=None,
-            port=None,
-            activity_url=f"http://127.0.0.1:{port}/activity",
-            activity_interval=0.05,
-        )
+        settings = _settings(f"http://127.0.0.1:{sockets[0].getsockname()[1]}/activity")
         kernels = SimpleNamespace(last_kernel_activity=None)  # no kernel yet: nothing to report
-        task = asyncio.ensure_future(report_activity(lambda: kernels.last_kernel_activity, settings))
-        await asyncio.sleep(0.3)
-        assert received == []
+        intervals = Intervals()
+        task = asyncio.ensure_future(
+            report_activity(lambda: kernels.last_kernel_activity, settings, pause=intervals.pause)
+        )
+        await intervals.waiting.wait()
+        seen = [len(received)]
         kernels.last_kernel_activity = T0
-        await _until(lambda: len(received) == 1)
-        await asyncio.sleep(0.3)  # nothing new happened: no second report
-        assert len(received) == 1
+        await intervals.next()
+        seen.append(len(received))
+        await intervals.next()  # nothing new happened: no second report
+        seen.append(len(received))
         kernels.last_kernel_activity = T0 + timedelta(minutes=3)
-        await _until(lambda: len(received) == 2)
+        await intervals.next()
+        seen.append(len(received))
         task.cancel()
         server.stop()
-        return received
+        return seen
 
-    reports = asyncio.run(scenario())
-    assert [auth for auth, _ in reports] == ["token api-token"] * 2
-    assert [body["last_activity"] for _, body in reports] == ["2026-11-20T08:30:00Z", "2026-11-20T08:33:00Z"]
+    assert asyncio.run(scenario()) == [0, 1, 1, 2]
+    assert [auth for auth, _ in received] == ["token api-token"] * 2
+    assert [body["last_activity"] for _, body in received] == ["2026-11-20T08:30:00Z", "2026-11-20T08:33:00Z"]
 
 
 def test_a_hub_that_does_not_answer_is_logged_once_and_tried_again(caplog: pytest.LogCaptureFixture) -> None:
-    async def scenario() -> None:
-        settings = HubSettings(
-            user="zhangsan",
-            prefix="/user/zhangsan/",
-            api_token="t",
-            host=None,
-            port=None,
-            activity_url="http://127.0.0.1:9/activity",  # the discard port: refused
-            activity_interval=0.05,
-        )
-        task = asyncio.ensure_future(report_activity(lambda: T0, settings))
-        await asyncio.sleep(0.5)
-        assert not task.done(), "the reports go on"
+    async def scenario() -> int:
+        intervals = Intervals()
+        settings = _settings("http://127.0.0.1:9/activity", "t")  # the discard port: refused
+        task = asyncio.ensure_future(report_activity(lambda: T0, settings, pause=intervals.pause))
+        await intervals.waiting.wait()
+        for _ in range(3):
+            await intervals.next()
         task.cancel()
+        return intervals.count
 
     with caplog.at_level("INFO", logger="xfkit.hub"):
-        asyncio.run(scenario())
+        tried = asyncio.run(scenario())
+    assert tried == 4, "the reports go on after a failure"
     assert caplog.text.count("could not report activity to the hub") == 1
 
 
@@ -110,11 +130,3 @@ def test_under_a_hub_the_banner_does_not_print_the_trainer_secret(tmp_path: Any)
     assert "s3cret-value" not in text and "key=$XFKIT_TRAINER_SECRET" in text
     plain = banner(replace(prepared, options=ServeOptions()))
     assert "key=s3cret-value" in plain
-
-
-async def _until(check: Any, timeout_s: float = 10) -> None:
-    for _ in range(int(timeout_s / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("not within the time")
