@@ -75,6 +75,14 @@ class ManagementLevel(Coded):
     VILLAGE = ("village", "村(社区)干部", "Village cadre")
 
 
+class CadreRole(Coded):
+    """A role of a cadre that changes where a report about them goes or who answers for them."""
+
+    PRINCIPAL = ("principal", "党委(党组)主要负责人", "Head of a Party committee or group")
+    COMMISSION_HEAD = ("commission_head", "本机关主要负责人", "Head of this commission")
+    DISCIPLINE = ("discipline", "纪检监察干部", "Discipline-inspection cadre")
+
+
 class RouteAction(Coded):
     """Routing decision (分办)."""
 
@@ -82,17 +90,31 @@ class RouteAction(Coded):
     ASSIGN = ("assign", "交办下级", "Assign to the level below")
     REPORT_UP = ("report_up", "报送上级", "Send up to the level above")
     TRANSFER = ("transfer", "移送主管部门", "Transfer to the competent department")
+    ADVISE = ("advise", "告知向有权机关反映", "Tell where to take it")
     FILE = ("file", "登记留存备查", "Log and keep on file")
 
 
 class Disposal(Coded):
-    """Lead disposal (问题线索处置). ``file_case`` only where a pack's rules allow it."""
+    """Lead disposal (问题线索处置). ``file_case`` only where a pack's rules allow it (the five-way
+    classification of 2014–2017)."""
 
     TALK_INQUIRY = ("talk_inquiry", "谈话函询", "Talk or written inquiry")
     PRELIMINARY_VERIFICATION = ("preliminary_verification", "初步核实", "Preliminary verification")
     HOLD = ("hold", "暂存待查", "Hold for later")
     CLOSE = ("close", "予以了结", "Close")
     FILE_CASE = ("file_case", "拟立案", "Propose opening a case")
+
+
+class Proposal(Coded):
+    """What a verification or an inquiry proposes for what it proved (处置建议): from 予以了结 for nothing
+    proved, through the first form's 谈话提醒 / 批评教育 / 诫勉, to 拟立案 when discipline is needed."""
+
+    CLOSE = ("close", "予以了结", "Close")
+    TALK_REMINDER = ("talk_reminder", "谈话提醒", "Reminder talk")
+    CRITICISM = ("criticism", "批评教育", "Criticism and education")
+    ADMONITION = ("admonition", "诫勉谈话", "Admonition")
+    FILE_CASE = ("file_case", "拟立案审查调查", "Open a case")
+    VERIFY = ("verify", "提出初步核实的建议", "Propose a preliminary verification")
 
 
 class DocumentType(Coded):
@@ -104,10 +126,13 @@ class DocumentType(Coded):
     REFERRAL_LETTER = ("referral_letter", "交办/转办函", "Assignment or transfer letter")
     VERIFICATION_REPORT = ("verification_report", "初核报告", "Preliminary verification report")
     INQUIRY_RECORD = ("inquiry_record", "谈话函询记录", "Talk or inquiry record")
+    TALK_TRANSCRIPT = ("talk_transcript", "谈话笔录", "Talk transcript")
+    CLOSURE_NOTICE = ("closure_notice", "了结告知函", "Letter telling the person the matter is closed")
     EXTENSION_APPROVAL = ("extension_approval", "延期审批", "Extension approval")
     CLOSING_REPORT = ("closing_report", "办结报告", "Closing report")
     REPLY_RECORD = ("reply_record", "答复/反馈记录", "Reply and feedback record")
     FOLLOW_UP_RECORD = ("follow_up_record", "回访记录", "Follow-up visit record")
+    DEPARTMENT_FEEDBACK = ("department_feedback", "主管部门办理反馈", "Competent department's feedback")
 
 
 class DefectDimension(Coded):
@@ -153,9 +178,37 @@ class StartEvent(Coded):
 
     RECEIVED = ("received", "收到之日", "receipt")
     ACCEPTED = ("accepted", "受理之日", "acceptance")
+    REFERRED = ("referred", "交办(转送)之日", "referral")
     CLOSED = ("closed", "办结之日", "closing")
+    INQUIRY_RECEIVED = ("inquiry_received", "收到函件之日", "receipt of the inquiry letter")
+    INQUIRY_ANSWERED = ("inquiry_answered", "谈话结束或者收到函询回复之日", "the talk or the written reply")
+    REPLY_SERVED = ("reply_served", "收到书面答复之日", "receipt of the written reply")
+    #: kept for packs written before 2.0.0; the 2019 rules count the reply from receipt of the letter
     INQUIRY_SENT = ("inquiry_sent", "函询发出之日", "inquiry sent")
-    REPLY_SERVED = ("reply_served", "答复送达之日", "reply served")
+
+
+class Basis(Coded):
+    """What a rule rests on: a national regulation, a named office's local practice, or this pack's own
+    simplification for training."""
+
+    NATIONAL = ("national", "全国性规定", "national rule")
+    LOCAL = ("local", "地方做法", "local practice")
+    TRAINING = ("training", "训练简化", "training simplification")
+
+
+class Step(Coded):
+    """The step of handling a time limit governs (which document of a dossier shows it)."""
+
+    NOTICE = ("notice", "告知受理", "acceptance notice")
+    ROUTING = ("routing", "受理或转办", "acceptance or passing on")
+    REFERRAL = ("referral", "报送", "sending up")
+    DISPOSAL = ("disposal", "处置意见", "disposal proposal")
+    INQUIRY_REPLY = ("inquiry_reply", "说明材料", "written explanation")
+    INQUIRY_REPORT = ("inquiry_report", "谈话函询情况报告", "report after the talk or inquiry")
+    CLOSE = ("close", "办结", "closing")
+    REPORT_BACK = ("report_back", "报结", "reporting back")
+    FEEDBACK = ("feedback", "结果反馈", "feeding back the result")
+    REVIEW = ("review", "请求复查", "asking for a review")
 
 
 class Conduct(Coded):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from toolkit.domain.codes import (
+    CadreRole,
     Category,
     Channel,
     Disposal,
@@ -37,6 +38,7 @@ class Cadre:
     unit_name: str
     level: ManagementLevel
     town: str | None = None
+    role: CadreRole | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,6 +199,13 @@ class Truth:
     specificity: str = "specific"
     reporter: RegisteredReporter = RegisteredReporter()
     accused: tuple[RegisteredAccused, ...] = ()
+    #: an earlier item by the same person about the same cadre that this one adds new facts or evidence
+    #: to: a new lead, not a repeat (not a field of the form; it explains why ``repeat_of`` is empty)
+    related_to: str | None = None
+    #: what that new lead adds: "facts" (another matter) or "evidence" (new evidence on the same one)
+    novelty: str | None = None
+    #: the line of the pack's routing table the route follows ("county", "escalate" …), for the reasons
+    route_rule: str | None = None
 
     def due_dict(self) -> dict[str, date]:
         return dict(self.due)
@@ -213,11 +222,15 @@ class Truth:
             "specificity": self.specificity,
             "reporter": self.reporter.to_dict(),
             "accused": [a.to_dict() for a in self.accused],
+            "related_to": self.related_to,
+            "novelty": self.novelty,
+            "route_rule": self.route_rule,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Truth:
-        """The inverse of :meth:`to_dict` (``specificity`` may be left out).
+        """The inverse of :meth:`to_dict` (``specificity``, ``related_to``, ``novelty`` and ``route_rule``
+        may be left out).
 
         Raises ``KeyError`` for a missing field and ``ValueError`` for an unknown code or a date that is
         not ``YYYY-MM-DD``; check untrusted input with :func:`toolkit.scoring.intake.parse_answer`.
@@ -234,6 +247,9 @@ class Truth:
             specificity=data.get("specificity", "specific"),
             reporter=RegisteredReporter.from_dict(data["reporter"]),
             accused=tuple(RegisteredAccused.from_dict(a) for a in data["accused"]),
+            related_to=data.get("related_to"),
+            novelty=data.get("novelty"),
+            route_rule=data.get("route_rule"),
         )
 
 

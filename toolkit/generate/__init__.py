@@ -6,7 +6,8 @@ global state, never from today's date.
 
 from __future__ import annotations
 
-from toolkit.generate.cases import UNSPECIFIED, CaseGenerator, HistoryRecord, route_for
+from toolkit.generate.cases import UNSPECIFIED, CaseGenerator, HistoryRecord
 from toolkit.generate.ledger import ledger_items
+from toolkit.generate.routing import route_for
 
 __all__ = ["UNSPECIFIED", "CaseGenerator", "HistoryRecord", "ledger_items", "route_for"]

@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any
 
 from toolkit.domain.codes import (
+    Basis,
     Category,
     Channel,
     Disposal,
@@ -39,6 +40,7 @@ from toolkit.domain.models import (
 )
 from toolkit.errors import GenerationError
 from toolkit.generate.draw import between, pick, weighted
+from toolkit.generate.routing import Routed, route_for
 from toolkit.packs.model import Pack, ProblemType
 from toolkit.rules.deadlines import DeadlineRule
 
@@ -63,6 +65,14 @@ class HistoryRecord:
     flags: tuple[Flag, ...]
     route: Route
     summary: str
+    #: the fact template and the values it was written with, so that a repeat restates the same matter
+    template: str = ""
+    fact_slots: Mapping[str, Any] = field(default_factory=dict)
+    specificity: str = "specific"
+
+
+#: the slots that make up what a fact says (when, how much, the problem's particulars); a repeat keeps them
+FACT_SLOTS = ("year", "month", "day", "amount")
 
 
 @dataclass(slots=True)
@@ -80,6 +90,10 @@ class Draft:
     person: Person | None = None
     anonymous: bool = False
     repeat_of: HistoryRecord | None = None
+    #: an earlier item by the same person about the same cadre that this new lead adds to
+    related: HistoryRecord | None = None
+    #: what a new lead adds: "facts" (another matter) or "evidence" (new evidence on the same matter)
+    novelty: str = ""
     no_substance: bool = False
     impersonation: bool = False
     specificity: str = "specific"
@@ -87,6 +101,10 @@ class Draft:
     received: datetime = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
     slots: dict[str, Any] = field(default_factory=dict)
     facts: str = ""
+    template: str = ""
+    #: the sum the item reports (None when its facts name none)
+    amount: int | None = None
+    routed: Routed | None = None
     truth: Truth | None = None
     material: Material | None = None
 
@@ -107,6 +125,11 @@ class Tables:
         self.by_category: dict[Category, tuple[ProblemType, ...]] = {}
         for cat in Category:
             self.by_category[cat] = tuple(p for p in pack.problems if p.category is cat)
+        self.unverifiable = tuple(
+            p
+            for p in self.by_category[Category.ACCUSATION]
+            if any(f.specificity == "unverifiable" for f in p.facts)
+        )
         kinds = pack.jurisdiction.workplace_kinds()
         self.eligible: dict[str, tuple[Cadre, ...]] = {
             p.code: tuple(
@@ -120,6 +143,11 @@ class Tables:
             code: tuple(c for c in pool if c.level is not ManagementLevel.CITY)
             for code, pool in self.eligible.items()
         }
+        weight = pack.mix.accused_level
+        self.eligible_cum = {
+            code: tuple(accumulate(weight.get(c.level.value, 1.0) for c in pool))
+            for code, pool in self.eligible.items()
+        }
         counts: dict[tuple[str, str], int] = {}
         for c in pack.cadres:
             counts[(c.unit, c.name[0])] = counts.get((c.unit, c.name[0]), 0) + 1
@@ -129,9 +157,13 @@ class Tables:
         self._next_workday: dict[date, date] = {}
         self._due: dict[tuple[str, date], date] = {}
         self._applicable: dict[
-            tuple[Category, tuple[Flag, ...], RouteAction, Channel], tuple[DeadlineRule, ...]
+            tuple[Category, tuple[Flag, ...], RouteAction, Channel, str], tuple[DeadlineRule, ...]
         ] = {}
         self.intake_rules = intake_rules(pack)
+        self._repeatable: dict[
+            tuple[int, bool], tuple[Sequence[HistoryRecord], tuple[HistoryRecord, ...]]
+        ] = {}
+        self._followable: dict[int, tuple[Sequence[HistoryRecord], tuple[HistoryRecord, ...]]] = {}
         self.temperaments = tuple(t.code for t in pack.temperaments)
         self.window_days = (pack.received_window[1] - pack.received_window[0]).days
         j = pack.jurisdiction
@@ -158,18 +190,50 @@ class Tables:
         return hit
 
     def applicable(
-        self, category: Category, flags: Sequence[Flag], action: RouteAction, channel: Channel
+        self,
+        category: Category,
+        flags: Sequence[Flag],
+        action: RouteAction,
+        channel: Channel,
+        problem: str = "",
     ) -> tuple[DeadlineRule, ...]:
         """The intake deadlines that apply to an item of this shape (memoised: shapes repeat)."""
-        key = (category, tuple(flags), action, channel)
+        key = (category, tuple(flags), action, channel, problem)
         hit = self._applicable.get(key)
         if hit is None:
             hit = self._applicable[key] = tuple(
                 rule
                 for rule in self.intake_rules
-                if rule.applies.matches(category=category, flags=flags, action=action, channel=channel)
+                if rule.applies.matches(
+                    category=category, flags=flags, action=action, channel=channel, problem=problem
+                )
             )
         return hit
+
+    def repeatable(self, history: Sequence[HistoryRecord], forwarded: bool) -> tuple[HistoryRecord, ...]:
+        """Earlier accusations a repeat can restate; the level above forwards none about its own cadres."""
+        key = (id(history), forwarded)
+        hit = self._repeatable.get(key)
+        if hit is None or hit[0] is not history:
+            pool = tuple(
+                h
+                for h in history
+                if h.category is Category.ACCUSATION
+                and h.accused is not None
+                and Flag.NO_SUBSTANCE not in h.flags
+                and Flag.IMPERSONATION not in h.flags
+                and not (forwarded and h.accused.level is ManagementLevel.CITY)
+            )
+            hit = self._repeatable[key] = (history, pool)
+        return hit[1]
+
+    def followable(self, history: Sequence[HistoryRecord]) -> tuple[HistoryRecord, ...]:
+        """Earlier accusations by a named reporter, which the same person can follow with a new lead."""
+        hit = self._followable.get(id(history))
+        if hit is None or hit[0] is not history:
+            pool = tuple(h for h in self.repeatable(history, False) if Flag.REAL_NAME in h.flags)
+            hit = self._followable[id(history)] = (history, pool)
+        return hit[1]
 
     def town_name(self, code: str | None) -> str:
         return self.pack.jurisdiction.name(code) if code else ""
@@ -186,22 +250,45 @@ Step = Callable[[Tables, Draft, Sequence[HistoryRecord]], None]
 
 
 def choose_shape(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
-    """Channel, category and the special kinds: repeat, no substance, impersonation, anonymous."""
+    """Channel, category and the special kinds: repeat, new lead, no substance, impersonation, anonymous.
+
+    A repeat restates an earlier accusation of the history ledger (on the forwarded channel, one the level
+    above was also sent); a new lead is the same named person about the same cadre with new facts or new
+    evidence. Items forwarded from above are accusations.
+    """
     rng, mix = d.rng, t.pack.mix
     d.channel = weighted(rng, t.channels, t.channel_cum)
     d.temperament = pick(rng, t.temperaments)
-    if history and rng.random() < mix.repeat:
-        d.repeat_of = pick(rng, history)
-        d.category = d.repeat_of.category
-        d.anonymous = d.repeat_of.person is None
-        d.specificity = "specific"
-        return
-    d.category = weighted(rng, t.categories, t.category_cum)
+    forwarded = d.channel is Channel.FORWARDED
+    if history:
+        pool = t.repeatable(history, forwarded)
+        if pool and rng.random() < mix.repeat_share(d.channel.value):
+            d.repeat_of = pick(rng, pool)
+            d.category = Category.ACCUSATION
+            d.anonymous = d.repeat_of.person is None
+            d.specificity = d.repeat_of.specificity
+            return
+        named = t.followable(history)
+        if named and rng.random() < mix.new_lead:
+            d.related = pick(rng, named)
+            d.novelty = "evidence" if rng.random() < 0.5 else "facts"
+            d.category = Category.ACCUSATION
+            d.specificity = "specific"
+            return
+    d.category = Category.ACCUSATION if forwarded else weighted(rng, t.categories, t.category_cum)
     written = d.channel in (Channel.LETTER, Channel.ONLINE, Channel.FORWARDED)
     if d.category is Category.ACCUSATION:
         d.no_substance = rng.random() < mix.no_substance
         d.impersonation = written and not d.no_substance and rng.random() < mix.impersonation
-        d.specificity = "vague" if d.no_substance or rng.random() < mix.vague else "specific"
+        roll = rng.random()
+        if d.no_substance:
+            d.specificity = "vague"
+        elif roll < mix.unverifiable and t.unverifiable:
+            d.specificity = "unverifiable"
+        elif roll < mix.unverifiable + mix.vague:
+            d.specificity = "vague"
+        else:
+            d.specificity = "specific"
     else:
         d.specificity = "vague" if rng.random() < mix.vague else "specific"
     if d.category in (Category.ACCUSATION, Category.SUGGESTION) and not d.impersonation:
@@ -210,11 +297,17 @@ def choose_shape(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         d.anonymous = rng.random() < mix.anonymous / 4
 
 
+def _earlier(d: Draft) -> HistoryRecord | None:
+    """The earlier item a repeat restates or a new lead follows."""
+    return d.repeat_of or d.related
+
+
 def choose_problem(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
-    if d.repeat_of is not None:
-        d.problem = d.repeat_of.problem
+    earlier = _earlier(d)
+    if earlier is not None:
+        d.problem = earlier.problem
         return
-    choices = t.by_category[d.category]
+    choices = t.unverifiable if d.specificity == "unverifiable" else t.by_category[d.category]
     if not choices:
         raise GenerationError(f"pack {t.pack.ref} has no problem type of category {d.category.value}")
     d.problem = pick(d.rng, choices)
@@ -222,22 +315,29 @@ def choose_problem(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> Non
 
 def choose_accused(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     assert d.problem is not None
-    if d.repeat_of is not None:
-        d.accused = d.repeat_of.accused
+    earlier = _earlier(d)
+    if earlier is not None:
+        d.accused = earlier.accused
     elif d.problem.category is Category.ACCUSATION:
-        pool = t.eligible[d.problem.code]
-        if d.channel is Channel.FORWARDED:
+        if d.channel is Channel.FORWARDED and t.eligible_local[d.problem.code]:
             # the level above forwards items within this commission's authority
-            pool = t.eligible_local[d.problem.code] or pool
-        d.accused = pick(d.rng, pool)
+            d.accused = pick(d.rng, t.eligible_local[d.problem.code])
+        else:
+            # people report town and village cadres most, but items about city-managed cadres come too
+            d.accused = weighted(d.rng, t.eligible[d.problem.code], t.eligible_cum[d.problem.code])
     if d.channel is Channel.FORWARDED and d.accused is not None and d.accused.level is ManagementLevel.CITY:
         d.channel = Channel.LETTER
 
 
 def choose_reporter(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
-    """Who writes or comes: locals report on town and village cadres; a repeat is the same person."""
-    if d.repeat_of is not None:
-        d.person = d.repeat_of.person
+    """Who writes or comes: locals report on town and village cadres; a repeat or a new lead is the same
+    person (or again nobody named)."""
+    earlier = _earlier(d)
+    if earlier is not None:
+        d.person = earlier.person
+        if d.person is None:
+            d.slots["home_town"] = earlier.accused.town if earlier.accused and earlier.accused.town else None
+            d.slots["home_village"] = None
         return
     village = None
     if d.accused is not None and d.accused.town is not None and d.rng.random() < 0.85:
@@ -252,23 +352,33 @@ def choose_reporter(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> No
 
 
 def choose_received(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
-    """Received date in the window; offices receive letters, visits and calls on working days only."""
+    """Received date in the window; offices receive letters, visits and calls on working days only.
+
+    Nothing arrives after the window's last day (a ledger seen on that day has no item from the future).
+    """
     rng = d.rng
-    start = d.window[0]
-    day = start + timedelta(days=between(rng, 0, (d.window[1] - start).days + 1))
-    if d.repeat_of is not None and day <= d.repeat_of.received:
-        day = d.repeat_of.received + timedelta(days=30)
+    start, last = d.window
+    day = start + timedelta(days=between(rng, 0, (last - start).days + 1))
+    earlier = _earlier(d)
+    if earlier is not None and day <= earlier.received + timedelta(days=30):
+        day = min(earlier.received + timedelta(days=30 + between(rng, 0, 60)), last)
     if d.channel is Channel.ONLINE:
         minute = between(rng, 0, 24 * 60)
     else:
         day = t.next_workday(day)
+        if day > last:
+            day = t.pack.calendar.add_working_days(day, -1) if t.pack.calendar.covers(day) else last
         lo, hi = OFFICE_HOURS[between(rng, 0, 2)]
         minute = between(rng, lo, hi)
     d.received = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=CHINA_TZ)
 
 
 def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
-    """Values for every template slot: places, people, when it happened, amounts, the problem's vars."""
+    """Values for every template slot: places, people, when it happened, amounts, the problem's vars.
+
+    A repeat, and a new lead bringing new evidence, keep the earlier item's facts (the same event, the same
+    sums); a new lead with new facts happened after the earlier item was received.
+    """
     rng, p = d.rng, d.problem
     assert p is not None
     s = d.slots
@@ -288,14 +398,23 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     s["reporter_phone"] = d.person.phone if d.person else ""
     s["reporter_address"] = d.person.address if d.person else ""
     s["problem_name"] = p.name
-    # what is reported happened at least a month before it arrived (and before any letter about it)
-    when = d.received.date() - timedelta(days=between(rng, 30, 420))
+    received = d.received.date()
+    earlier = _earlier(d)
+    if earlier is not None and d.novelty == "facts":
+        # a new matter: it happened after the earlier item reached the office
+        gap = (received - earlier.received).days
+        when = received - timedelta(days=between(rng, 10, max(11, gap - 10)))
+    else:
+        lo, hi = p.event_days
+        when = received - timedelta(days=between(rng, lo, hi + 1))
     s["year"], s["month"], s["day"] = when.year, when.month, when.day
     if p.amount is not None:
         lo, hi, step = p.amount
         s["amount"] = lo + step * between(rng, 0, (hi - lo) // step + 1)
     for key, values in p.vars.items():
         s[key] = pick(rng, values)
+    if earlier is not None and d.novelty != "facts":
+        s.update(earlier.fact_slots)
     if accused is not None:
         s["accused_surname"] = accused.name[0]
         s["accused_unit_name"] = accused.unit_name
@@ -309,18 +428,35 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     else:
         for key in ("accused_surname", "accused_unit_name", "accused_town", "accused_post", "accused_name"):
             s[key] = ""
-    if d.repeat_of is not None:
-        s["prev_year"], s["prev_month"] = d.repeat_of.received.year, d.repeat_of.received.month
+    if earlier is not None:
+        s["prev_year"], s["prev_month"] = earlier.received.year, earlier.received.month
+    if d.novelty == "evidence":
+        s["evidence"] = pick(rng, t.pack.framing["new_lead_hint"]["evidence_items"])
 
 
 def write_facts(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     assert d.problem is not None
+    earlier = _earlier(d)
     if d.no_substance:
         template = pick(d.rng, t.pack.framing["no_substance"])
+    elif earlier is not None and d.novelty != "facts" and earlier.template:
+        template = earlier.template
     else:
         matching = [f for f in d.problem.facts if f.specificity == d.specificity] or list(d.problem.facts)
+        if earlier is not None:
+            # another matter: not the template the earlier item was written from
+            matching = [f for f in matching if f.text != earlier.template] or matching
         template = pick(d.rng, matching).text
+    d.template = template
     d.facts = template.format_map(d.slots)
+    d.amount = d.slots.get("amount") if "{amount}" in template else None
+
+
+def fact_slots(d: Draft) -> dict[str, Any]:
+    """What a fact says, to keep with a history record: when, how much and the problem's particulars."""
+    assert d.problem is not None
+    keys = (*FACT_SLOTS, *d.problem.vars)
+    return {k: d.slots[k] for k in keys if k in d.slots}
 
 
 def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
@@ -338,14 +474,23 @@ def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
         flags.append(Flag.REPEAT)
     if d.no_substance:
         flags.append(Flag.NO_SUBSTANCE)
-    route = route_for(t.pack, p, d.accused, repeat=d.repeat_of is not None, no_substance=d.no_substance)
+    d.routed = route_for(
+        t.pack,
+        p,
+        d.accused,
+        repeat=d.repeat_of is not None,
+        no_substance=d.no_substance,
+        amount=d.amount,
+        channel=d.channel,
+    )
+    route = d.routed.route
     disposal: Disposal | None = None
     if p.category is Category.ACCUSATION and route.action is RouteAction.SELF and p.disposal is not None:
-        disposal = p.disposal[d.specificity]
+        disposal = p.disposal.get(d.specificity) or p.disposal["vague"]
     received = d.received.date()
     due = tuple(
         (rule.code, t.due(rule, received))
-        for rule in t.applicable(d.category, flags, route.action, d.channel)
+        for rule in t.applicable(d.category, flags, route.action, d.channel, p.code)
     )
     d.truth = Truth(
         category=d.category,
@@ -366,37 +511,10 @@ def decide_truth(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
             if d.accused is not None
             else ()
         ),
+        related_to=d.related.id if d.related is not None else None,
+        novelty=d.novelty or None,
+        route_rule=d.routed.key,
     )
-
-
-def route_for(
-    pack: Pack,
-    problem: ProblemType,
-    accused: Cadre | None,
-    *,
-    repeat: bool = False,
-    no_substance: bool = False,
-) -> Route:
-    """Where an item goes, following management authority and the pack's routing table."""
-    routing, j = pack.rules.routing, pack.jurisdiction
-    if repeat or no_substance:
-        rule = routing["file"]
-        return Route(RouteAction.FILE, rule.unit or j.office_by_role("petitions").code)
-    if problem.category is Category.OUT_OF_SCOPE:
-        rule = routing["out_of_scope"]
-        return Route(RouteAction.TRANSFER, problem.handler or "", rule.copy_to)
-    if problem.category is not Category.ACCUSATION:
-        return Route(RouteAction.SELF, problem.handler or "")
-    if accused is None:
-        raise GenerationError(f"an accusation of type {problem.code} needs an accused person")
-    rule = routing[accused.level.value]
-    if rule.action is RouteAction.REPORT_UP:
-        return Route(RouteAction.REPORT_UP, rule.unit or j.superior.code)
-    if rule.action is RouteAction.ASSIGN:
-        if accused.town is None:
-            raise GenerationError(f"{accused.name} ({accused.level.value}) has no town to assign to")
-        return Route(RouteAction.ASSIGN, rule.unit or j.town(accused.town).commission.code)
-    return Route(rule.action, rule.unit or j.supervising_office(accused.unit))
 
 
 def compose_material(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
@@ -440,9 +558,13 @@ def _noise(t: Tables, d: Draft) -> list[str]:
 
 
 def _repeat_hint(t: Tables, d: Draft) -> str:
-    if d.repeat_of is None:
-        return ""
-    return _pick(d, _by_level(d, t.pack.framing["repeat_hint"]))
+    """What a repeat says of the earlier report, or what a new lead says it adds (none at hard level for a
+    repeat or a new matter: 查重 tells)."""
+    if d.repeat_of is not None:
+        return _pick(d, _by_level(d, t.pack.framing["repeat_hint"]))
+    if d.related is not None:
+        return _pick(d, _by_level(d, t.pack.framing["new_lead_hint"][d.novelty]))
+    return ""
 
 
 def _signature(t: Tables, d: Draft) -> str:
@@ -663,5 +785,8 @@ class CaseGenerator:
 
 
 def intake_rules(pack: Pack) -> tuple[DeadlineRule, ...]:
-    """The deadlines that run from receipt, i.e. those an intake officer sets."""
-    return tuple(r for r in pack.rules.deadlines if r.start is StartEvent.RECEIVED)
+    """The deadlines an intake officer sets: those that run from receipt, national or local, but not the
+    pack's own training simplifications (those are tracked in ledgers and dossiers, never keyed)."""
+    return tuple(
+        r for r in pack.rules.deadlines if r.start is StartEvent.RECEIVED and r.basis is not Basis.TRAINING
+    )

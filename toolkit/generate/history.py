@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from toolkit.domain.codes import Level
-from toolkit.generate.cases import STEPS, HistoryRecord, compose_material
+from toolkit.generate.cases import STEPS, HistoryRecord, compose_material, fact_slots
 from toolkit.generate.draw import between
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ def make_history(gen: CaseGenerator, seed: int) -> tuple[HistoryRecord, ...]:
                 flags=d.truth.flags,
                 route=d.truth.route,
                 summary=d.facts,
+                template=d.template,
+                fact_slots=fact_slots(d),
+                specificity=d.specificity,
             )
         )
     records.sort(key=lambda r: (r.received, r.id))

@@ -19,18 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from toolkit.domain.codes import (
-    CardColor,
-    Category,
-    Channel,
-    Clock,
-    Disposal,
-    Flag,
-    ManagementLevel,
-    RouteAction,
-    Sex,
-    StartEvent,
-)
+from toolkit.domain.codes import CadreRole, Category, Disposal, ManagementLevel, Sex
 from toolkit.domain.models import Cadre
 from toolkit.errors import CalendarError, PackError, PackFileError, PackInvalid, SchemaVersionError
 from toolkit.packs.defects import build_defects
@@ -43,7 +32,6 @@ from toolkit.packs.model import (
     Office,
     Pack,
     ProblemType,
-    RoutingRule,
     Rules,
     Town,
     Unit,
@@ -53,10 +41,9 @@ from toolkit.packs.model import (
 from toolkit.packs.quiz import DueFn, build_quiz
 from toolkit.packs.replies import build_replies
 from toolkit.packs.rubrics import build_audit_rubric, build_findings_rubric, build_intake_rubric
+from toolkit.packs.rules import build_rules
 from toolkit.packs.yamlio import PathKey, YamlDoc, load_yaml
-from toolkit.rules.calendar import WorkCalendar, YearSchedule
-from toolkit.rules.cards import Band, CardScheme
-from toolkit.rules.deadlines import Applies, DeadlineRule, Extension
+from toolkit.rules.calendar import WorkCalendar
 
 SCHEMA_VERSION_MIN = 1
 SCHEMA_VERSION_MAX = 1
@@ -95,6 +82,7 @@ BASE_SLOTS = frozenset(
 ACCUSED_SLOTS = frozenset(s for s in BASE_SLOTS if s.startswith("accused_"))
 FRAME_SLOTS = BASE_SLOTS | {"reporter_phone", "reporter_address", "problem_name", "superior"}
 REPEAT_SLOTS = FRAME_SLOTS | {"prev_year", "prev_month"}
+NEW_LEAD_SLOTS = REPEAT_SLOTS | {"evidence"}
 DIALOGUE_SLOTS = FRAME_SLOTS | {"facts"}
 DEADLINE_MARGIN_DAYS = 92
 
@@ -335,6 +323,10 @@ class _Builder:
             impersonation=m["impersonation"],
             vague=m["vague"],
             history_size=m["history_size"],
+            unverifiable=m.get("unverifiable", 0.0),
+            new_lead=m.get("new_lead", 0.0),
+            repeat_by_channel=MappingProxyType(dict(m.get("repeat_by_channel", {}))),
+            accused_level=MappingProxyType(dict(m.get("accused_level", {}))),
         )
 
     def _check_window_covered(self, window: tuple[date, date], calendar: WorkCalendar, key: str) -> None:
@@ -464,7 +456,8 @@ class _Builder:
                 self.fail(
                     "people",
                     ("cadres", i, "unit"),
-                    f"no town, village, county unit or leadership {c['unit']!r} in jurisdiction.yaml",
+                    f"no town, village, county unit, leadership or commission {c['unit']!r} "
+                    "in jurisdiction.yaml",
                 )
                 continue
             out.append(
@@ -477,6 +470,7 @@ class _Builder:
                     unit_name=juris.name(c["unit"]),
                     level=ManagementLevel(c["level"]),
                     town=juris.town_of(c["unit"]),
+                    role=CadreRole(c["role"]) if "role" in c else None,
                 )
             )
         return tuple(out)
@@ -541,6 +535,12 @@ class _Builder:
                 if a["min"] > a["max"]:
                     self.fail("problems", (*at, "amount"), f"min {a['min']} is above max {a['max']}")
                 amount = (a["min"], a["max"], a["step"])
+            event_days = (30, 420)
+            if "event_days" in p:
+                ev = p["event_days"]
+                if ev["min"] > ev["max"]:
+                    self.fail("problems", (*at, "event_days"), f"min {ev['min']} is above max {ev['max']}")
+                event_days = (ev["min"], ev["max"])
             variables = {k: tuple(v) for k, v in p.get("vars", {}).items()}
             allowed = BASE_SLOTS | set(variables) | ({"amount"} if amount else set())
             if category is not Category.ACCUSATION:
@@ -549,9 +549,16 @@ class _Builder:
             for j, f in enumerate(p["facts"]):
                 self._check_slots("problems", (*at, "facts", j, "text"), f["text"], allowed)
                 facts.append(FactTemplate(f["specificity"], f["text"]))
-            if category is Category.ACCUSATION and {f.specificity for f in facts} != {"specific", "vague"}:
+            kinds_of_fact = {f.specificity for f in facts}
+            if category is Category.ACCUSATION and not {"specific", "vague"} <= kinds_of_fact:
                 self.fail(
                     "problems", (*at, "facts"), "an accusation needs both specific and vague fact templates"
+                )
+            if disposal is not None and "unverifiable" in kinds_of_fact and "unverifiable" not in disposal:
+                self.fail(
+                    "problems",
+                    (*at, "disposal"),
+                    "the problem has unverifiable fact templates but no disposal for them",
                 )
             out.append(
                 ProblemType(
@@ -566,6 +573,7 @@ class _Builder:
                     vars=MappingProxyType(variables),
                     amount=amount,
                     facts=tuple(facts),
+                    event_days=event_days,
                 )
             )
         return tuple(out)
@@ -593,7 +601,13 @@ class _Builder:
             if isinstance(value, list):
                 return tuple(walk(v, (*path, i)) for i, v in enumerate(value))
             if isinstance(value, str):
-                allowed = REPEAT_SLOTS if path and path[0] == "repeat_hint" else FRAME_SLOTS
+                allowed = (
+                    REPEAT_SLOTS
+                    if path and path[0] == "repeat_hint"
+                    else NEW_LEAD_SLOTS
+                    if path and path[0] == "new_lead_hint"
+                    else FRAME_SLOTS
+                )
                 self._check_slots(file, path, value, allowed)
             return value
 
@@ -639,101 +653,9 @@ class _Builder:
 
     # -- rules ------------------------------------------------------------------------------------
     def _rules(self, juris: Jurisdiction) -> Rules:
-        data = self.docs["rules"].data
-        disposals = tuple(Disposal(d) for d in data["disposals"])
-        routing = {}
-        for key, r in data["routing"].items():
-            for field_name in ("unit", "copy_to"):
-                if field_name in r and not juris.has(r[field_name]):
-                    self.fail(
-                        "rules",
-                        ("routing", key, field_name),
-                        f"no unit {r[field_name]!r} in jurisdiction.yaml",
-                    )
-            routing[key] = RoutingRule(RouteAction(r["action"]), r.get("unit"), r.get("copy_to"))
-        deadlines = []
-        codes: set[str] = set()
-        for i, d in enumerate(data["deadlines"]):
-            if d["code"] in codes:
-                self.fail("rules", ("deadlines", i, "code"), f"deadline {d['code']!r} is defined twice")
-            codes.add(d["code"])
-            a = d["applies"]
-            applies = Applies(
-                category=frozenset(map(Category, a["category"])) if "category" in a else None,
-                flags_all=frozenset(map(Flag, a.get("flags_all", ()))),
-                flags_none=frozenset(map(Flag, a.get("flags_none", ()))),
-                action=frozenset(map(RouteAction, a["action"])) if "action" in a else None,
-                channel=frozenset(map(Channel, a["channel"])) if "channel" in a else None,
-            )
-            ext = d.get("extension")
-            deadlines.append(
-                DeadlineRule(
-                    code=d["code"],
-                    name_zh=d["name"]["zh"],
-                    name_en=d["name"]["en"],
-                    clock=Clock(d["clock"]),
-                    amount=d["amount"],
-                    start=StartEvent(d["start"]),
-                    count_start_day=d["count_start_day"],
-                    roll_to_workday=d["roll_to_workday"],
-                    applies=applies,
-                    source=d["source"],
-                    extension=Extension(Clock(ext["clock"]), ext["amount"], ext["needs"]) if ext else None,
-                    note=d.get("note", ""),
-                )
-            )
-        schemes = []
-        for i, s in enumerate(data["card_schemes"]):
-            bands = []
-            colors: set[str] = set()
-            for j, b in enumerate(s["bands"]):
-                if b["color"] in colors:
-                    self.fail(
-                        "rules", ("card_schemes", i, "bands", j, "color"), f"colour {b['color']!r} used twice"
-                    )
-                colors.add(b["color"])
-                within = b.get("within", {})
-                bands.append(
-                    Band(
-                        CardColor(b["color"]),
-                        bool(b.get("overdue")),
-                        within.get("days"),
-                        within.get("months"),
-                        bool(b.get("otherwise")),
-                    )
-                )
-            schemes.append(
-                CardScheme(
-                    s["code"], s["name"]["zh"], s["name"]["en"], s["source"], tuple(bands), s.get("note", "")
-                )
-            )
-        years = []
-        for i, y in enumerate(data.get("calendar_years", ())):
-            try:
-                years.append(
-                    YearSchedule(
-                        y["year"],
-                        frozenset(map(_date, y["holidays"])),
-                        frozenset(map(_date, y["workdays"])),
-                        y["source"],
-                    )
-                )
-            except ValueError as exc:
-                self.fail("rules", ("calendar_years", i), f"not a real date: {exc}")
-        ledger = data["ledger_deadlines"]
-        for group, mapping in ledger.items():
-            for key, code in mapping.items():
-                if code not in codes:
-                    self.fail("rules", ("ledger_deadlines", group, key), f"no deadline with code {code!r}")
-        return Rules(
-            disposals,
-            MappingProxyType(routing),
-            tuple(deadlines),
-            tuple(schemes),
-            tuple(years),
-            MappingProxyType(dict(ledger["by_action"])),
-            MappingProxyType(dict(ledger["by_category"])),
-        )
+        problems = self.docs.get("problems")
+        codes = frozenset(p["code"] for p in problems.data["problem_types"]) if problems is not None else None
+        return build_rules(self.docs["rules"], juris, codes, partial(self.fail, "rules"))
 
     def _calendar(self, rules: Rules) -> WorkCalendar | None:
         try:

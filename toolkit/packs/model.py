@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from toolkit.domain.codes import Category, Disposal, ManagementLevel, RouteAction
+from toolkit.domain.codes import Basis, Category, Channel, Disposal, ManagementLevel, Proposal, RouteAction
 from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
 from toolkit.packs.defects import DefectCatalogue
@@ -115,8 +115,9 @@ class Jurisdiction:
         return tuple(v for t in self.towns for v in t.villages)
 
     def workplace_kinds(self) -> dict[str, str]:
-        """Every place a cadre can work, by code: ``leadership``, ``town``, ``village`` or ``unit``."""
-        kinds = {self.leadership.code: "leadership"}
+        """Every place a cadre can work, by code: ``leadership``, ``commission`` (this commission's own
+        staff), ``town``, ``village`` or ``unit``."""
+        kinds = {self.leadership.code: "leadership", self.commission.code: "commission"}
         kinds.update({t.code: "town" for t in self.towns})
         kinds.update({v.code: "village" for v in self.villages()})
         kinds.update({u.code: "unit" for u in self.units})
@@ -154,13 +155,65 @@ class ProblemType:
     vars: Mapping[str, tuple[str, ...]]
     amount: tuple[int, int, int] | None
     facts: tuple[FactTemplate, ...]
+    #: how many days before receipt the reported event happens (an appeal comes soon after its decision)
+    event_days: tuple[int, int] = (30, 420)
+
+
+#: ``copy_to`` of a routing rule meaning "the office that liaises with the receiving department"
+LIAISON = "liaison"
 
 
 @dataclass(frozen=True, slots=True)
 class RoutingRule:
+    """One line of the routing table: the action, a fixed unit if any, a copy-to unit (or :data:`LIAISON`),
+    the channels it is for (empty: all), and where the rule comes from."""
+
     action: RouteAction
     unit: str | None = None
     copy_to: str | None = None
+    channels: frozenset[Channel] = frozenset()
+    source: str = ""
+    basis: Basis = Basis.NATIONAL
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRule:
+    """提级办理 / 直接办理: a town- or village-level case handled here when its problem type is listed and
+    the amount reported reaches ``min_amount``."""
+
+    code: str
+    problems: frozenset[str]
+    min_amount: int
+    source: str
+    basis: Basis
+    note: str = ""
+
+    def matches(self, problem: str, amount: int | None) -> bool:
+        return problem in self.problems and amount is not None and amount >= self.min_amount
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRule:
+    """One line of the proportionality table: what a verification proposes for what it proved."""
+
+    proposal: Proposal
+    source: str
+    basis: Basis
+    note: str = ""
+    nothing_proved: bool = False
+    min_amount: int | None = None
+    all_proved: bool = False
+
+    def matches(self, proved: int, listed: int, amount: int) -> bool:
+        """``proved`` of ``listed`` reported items proved (wholly or in part), ``amount`` yuan proved."""
+        if self.nothing_proved:
+            return proved == 0
+        if proved == 0:
+            return False
+        if self.min_amount is not None and amount < self.min_amount:
+            return False
+        return not self.all_proved or proved == listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,13 +232,43 @@ class Rules:
     calendar_years: tuple[YearSchedule, ...]
     ledger_by_action: Mapping[str, str]
     ledger_by_category: Mapping[str, str]
+    ledger_by_problem: Mapping[str, str] = field(default_factory=dict)
+    milestones: Mapping[str, str] = field(default_factory=dict)
+    escalation: tuple[EscalationRule, ...] = ()
+    proposals: tuple[ProposalRule, ...] = ()
+    #: rules switched off with ``enabled: false`` (kept for reference, never applied)
+    disabled: tuple[DeadlineRule, ...] = ()
+    disposals_source: str = ""
 
-    def ledger_deadline(self, action: RouteAction, category: Category) -> DeadlineRule | None:
-        """The time limit a ledger tracks an item against (None for items only logged and kept)."""
-        if action is RouteAction.FILE:
+    def ledger_deadline(
+        self, action: RouteAction, category: Category, problem: str | None = None
+    ) -> DeadlineRule | None:
+        """The 办结 / 报结 limit a ledger tracks an item against: by action, else problem type, else
+        category; None where no rule sets one (items logged and kept, answered at once, suggestions)."""
+        if action in (RouteAction.FILE, RouteAction.ADVISE):
             return None
-        code = self.ledger_by_action.get(action.value) or self.ledger_by_category[category.value]
-        return self.deadline(code)
+        code = (
+            self.ledger_by_action.get(action.value)
+            or (self.ledger_by_problem.get(problem) if problem else None)
+            or self.ledger_by_category.get(category.value)
+        )
+        return self.deadline(code) if code else None
+
+    def milestone(self, action: RouteAction, category: Category) -> DeadlineRule | None:
+        """The intermediate step shown beside a ledger item's own limit (处置意见 of a lead handled here)."""
+        code = self.milestones.get(category.value)
+        if code is None:
+            return None
+        rule = self.deadline(code)
+        return rule if rule.applies.action is None or action in rule.applies.action else None
+
+    def escalation_for(self, problem: str, amount: int | None) -> EscalationRule | None:
+        """The 提级办理 rule a town- or village-level case falls under, if any."""
+        return next((e for e in self.escalation if e.matches(problem, amount)), None)
+
+    def proposal_for(self, proved: int, listed: int, amount: int) -> ProposalRule | None:
+        """The first line of the proportionality table that fits what a verification proved."""
+        return next((p for p in self.proposals if p.matches(proved, listed, amount)), None)
 
     def deadline(self, code: str) -> DeadlineRule:
         for rule in self.deadlines:
@@ -213,6 +296,15 @@ class Mix:
     impersonation: float
     vague: float
     history_size: int
+    unverifiable: float = 0.0
+    new_lead: float = 0.0
+    repeat_by_channel: Mapping[str, float] = field(default_factory=dict)
+    #: relative weight of a cadre of each management level being the one reported (1 where not given)
+    accused_level: Mapping[str, float] = field(default_factory=dict)
+
+    def repeat_share(self, channel: str) -> float:
+        """The share of repeats among items arriving on ``channel``."""
+        return self.repeat_by_channel.get(channel, self.repeat)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.domain.codes import Category, Channel, Clock, Flag, RouteAction, StartEvent
+from toolkit.domain.codes import Basis, Category, Channel, Clock, Flag, RouteAction, StartEvent, Step
 from toolkit.errors import RuleError
 from toolkit.rules.calendar import WorkCalendar, as_day_array
 
@@ -28,9 +28,16 @@ class Applies:
     flags_none: frozenset[Flag] = frozenset()
     action: frozenset[RouteAction] | None = None
     channel: frozenset[Channel] | None = None
+    problem: frozenset[str] | None = None
 
     def matches(
-        self, *, category: Category, flags: Iterable[Flag], action: RouteAction, channel: Channel
+        self,
+        *,
+        category: Category,
+        flags: Iterable[Flag],
+        action: RouteAction,
+        channel: Channel,
+        problem: str | None = None,
     ) -> bool:
         have = frozenset(flags)
         return (
@@ -39,16 +46,22 @@ class Applies:
             and not (self.flags_none & have)
             and (self.action is None or action in self.action)
             and (self.channel is None or channel in self.channel)
+            and (self.problem is None or problem in self.problem)
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Extension:
-    """How far a limit may be extended, and what that needs (e.g. 延期审批)."""
+    """How far a limit may be extended, and what that needs (e.g. 延期审批).
+
+    ``tell``: the person who raised the item must be told the reason (as the 信访工作条例 requires of a
+    petition; the rules on leads ask nothing of the kind).
+    """
 
     clock: Clock
     amount: int
     needs: str
+    tell: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +80,8 @@ class DeadlineRule:
     source: str
     extension: Extension | None = None
     note: str = ""
+    basis: Basis = Basis.NATIONAL
+    step: Step | None = None
 
     def label(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -80,16 +95,21 @@ class DeadlineRule:
         return f"{self.name_zh}:{self.start.zh}起{self.amount}{unit}内({self.source})"
 
     def due(self, start: date, calendar: WorkCalendar, *, extended: bool = False) -> date:
-        """The last day on which the obligation is met in time."""
-        result = _advance(
-            start, self.clock, self.amount, self.count_start_day, self.roll_to_workday, calendar
-        )
-        if extended:
-            if self.extension is None:
-                raise RuleError(f"deadline {self.code!r} has no extension in this pack")
-            ext = self.extension
-            result = _advance(result, ext.clock, ext.amount, False, self.roll_to_workday, calendar)
-        return result
+        """The last day on which the obligation is met in time.
+
+        An extension lengthens the limit itself: it counts on from the limit's own last day *before*
+        that day is rolled off a holiday (60 日 extended by 30 日 is 90 日 from the start), and only the
+        extended end is rolled.
+        """
+        if not extended:
+            return _advance(
+                start, self.clock, self.amount, self.count_start_day, self.roll_to_workday, calendar
+            )
+        if self.extension is None:
+            raise RuleError(f"deadline {self.code!r} has no extension in this pack")
+        ext = self.extension
+        end = _advance(start, self.clock, self.amount, self.count_start_day, False, calendar)
+        return _advance(end, ext.clock, ext.amount, False, self.roll_to_workday, calendar)
 
     def due_array(self, starts: npt.ArrayLike, calendar: WorkCalendar) -> npt.NDArray[np.datetime64]:
         """Vectorised :meth:`due` over an array of start dates (no extension)."""

@@ -247,9 +247,10 @@ def score_route(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
         "unit": got.unit.strip() == exp.unit,
         "copy_to": _text(got.copy_to) == _text(exp.copy_to),
     }
-    item = _parted(rubric, _route_json(got), _route_json(exp), right)
+    basis = _route_basis(s)
+    item = _parted(rubric, _route_json(got), _route_json(exp), right, basis)
     if not right["action"]:
-        item = _with_reason(item, rubric, f"错误：{_should_be(exp.action, got.action)}")
+        item = _with_reason(item, rubric, f"错误：{_should_be(exp.action, got.action)}", basis)
     return (item,)
 
 
@@ -319,7 +320,16 @@ def score_repeat_of(s: Scoring, rubric: FieldRubric) -> tuple[ScoreItem, ...]:
     exp, got = _text(s.expected.repeat_of), _text(s.answer.repeat_of)
     right = exp == got
     note = "" if right else f"应为{exp or '不填（非重复件）'}，填为{got or '空'}"
-    return (_whole(rubric, s.answer.repeat_of, s.expected.repeat_of, right, note),)
+    basis = None
+    related = s.expected.related_to
+    if related and not exp:
+        added = "另一件新的事实" if s.expected.novelty == "facts" else "新的证据"
+        basis = Basis(
+            f"本件与{related}是同一人反映同一干部，但提出了{added}，不是重复件，应当作为新线索登记办理；"
+            "提供新的证据材料的，承办部门应当核查处理。" + rubric.rule.text,
+            rubric.rule.source,
+        )
+    return (_whole(rubric, s.answer.repeat_of, s.expected.repeat_of, right, note, basis),)
 
 
 #: the scoring step of every field, in the order of the report (declared once)
@@ -481,8 +491,19 @@ def parse_answer(data: Mapping[str, Any], pack: Pack | None = None) -> Truth:
 # -- helpers --------------------------------------------------------------------------------------
 
 
-def _scored(rubric: FieldRubric, got: Any, expected: Any, share: float, note: str) -> ScoreItem:
-    """An item earning ``share`` of the field; ``note`` says what is wrong."""
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The rule a field's key follows in this case, when it is more particular than the rubric's."""
+
+    text: str
+    source: str
+
+
+def _scored(
+    rubric: FieldRubric, got: Any, expected: Any, share: float, note: str, basis: Basis | None = None
+) -> ScoreItem:
+    """An item earning ``share`` of the field; ``note`` says what is wrong; ``basis`` replaces the
+    rubric's general rule with the one this case's key follows."""
     if share >= 1:
         verdict = "正确。"
     elif share <= 0:
@@ -495,18 +516,23 @@ def _scored(rubric: FieldRubric, got: Any, expected: Any, share: float, note: st
         expected=expected,
         points=round(rubric.points * share, 2),
         max=round(rubric.points, 2),
-        reason=verdict + rubric.rule.text,
-        source=rubric.rule.source,
+        reason=verdict + (basis.text if basis is not None else rubric.rule.text),
+        source=basis.source if basis is not None else rubric.rule.source,
     )
 
 
-def _whole(rubric: FieldRubric, got: Any, expected: Any, right: bool, note: str) -> ScoreItem:
-    return _scored(rubric, got, expected, 1.0 if right else 0.0, note)
+def _whole(
+    rubric: FieldRubric, got: Any, expected: Any, right: bool, note: str, basis: Basis | None = None
+) -> ScoreItem:
+    return _scored(rubric, got, expected, 1.0 if right else 0.0, note, basis)
 
 
-def _parted(rubric: FieldRubric, got: Any, expected: Any, right: Mapping[str, bool]) -> ScoreItem:
+def _parted(
+    rubric: FieldRubric, got: Any, expected: Any, right: Mapping[str, bool], basis: Basis | None = None
+) -> ScoreItem:
     wrong = [PART_LABELS[rubric.name][p] for p, ok in right.items() if not ok]
-    return _scored(rubric, got, expected, _share(rubric, right), "、".join(wrong) + "不对" if wrong else "")
+    note = "、".join(wrong) + "不对" if wrong else ""
+    return _scored(rubric, got, expected, _share(rubric, right), note, basis)
 
 
 def _share(rubric: FieldRubric, right: Mapping[str, bool]) -> float:
@@ -516,16 +542,30 @@ def _share(rubric: FieldRubric, right: Mapping[str, bool]) -> float:
     return sum(share for part, share in rubric.parts.items() if right[part])
 
 
-def _with_reason(item: ScoreItem, rubric: FieldRubric, verdict: str) -> ScoreItem:
+def _with_reason(item: ScoreItem, rubric: FieldRubric, verdict: str, basis: Basis | None = None) -> ScoreItem:
     return ScoreItem(
         item.field,
         item.got,
         item.expected,
         item.points,
         item.max,
-        f"{verdict}。{rubric.rule.text}",
+        f"{verdict}。{basis.text if basis is not None else rubric.rule.text}",
         item.source,
     )
+
+
+def _route_basis(s: Scoring) -> Basis | None:
+    """The routing-table line (and escalation rule) the key's route follows, quoted with its source."""
+    key = s.expected.route_rule
+    rule = s.pack.rules.routing.get(key) if key else None
+    if rule is None or not rule.note:
+        return None
+    text, source = rule.note, rule.source
+    if key == "escalate":
+        esc = next((e for e in s.pack.rules.escalation if s.expected.problem_type in e.problems), None)
+        if esc is not None:
+            text, source = f"{text}{esc.note}", f"{source}；{esc.source}"
+    return Basis(text, source)
 
 
 def _accused_parts(exp: RegisteredAccused, got: RegisteredAccused) -> dict[str, bool]:
