@@ -22,13 +22,14 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from toolkit.domain.codes import Category, Disposal, Level, RouteAction
+from toolkit.domain.codes import CadreRole, Category, Disposal, Level, Proposal, RouteAction, StartEvent
 from toolkit.domain.dossier import PlantedDefect
 from toolkit.domain.models import Route
-from toolkit.errors import GenerationError, PackError
+from toolkit.errors import GenerationError
 from toolkit.generate.dossiers import (
     APPROVAL_KEYS,
     CONCLUSIONS,
+    DIRECT_REPLY,
     DossierDraft,
     Overrides,
     close_rule,
@@ -42,6 +43,7 @@ from toolkit.generate.dossiers import (
     verification_summary,
 )
 from toolkit.generate.draw import between, pick
+from toolkit.generate.routing import liaison_office
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.deadlines import DeadlineRule
 
@@ -210,19 +212,74 @@ def conclusion_contradicts_findings(
     box = doc.field("conclusion")
     assert box is not None
     box.value, box.data = CONCLUSIONS[wrong], wrong
-    doc.paragraphs[-1] = verification_summary(plan, wrong)
+    doc.paragraphs[-1] = verification_summary(plan, wrong, plan.proposal)
+    ctx.claim("verification", "field:proposal")
     shows: tuple[str, ...] = ()
-    result = ctx.field("closing", "result")
-    if result is not None and not ctx.claimed("closing", "field:result"):
-        result.value, result.data = result_text(plan, wrong), wrong
-        ctx.claim("closing", "field:result")
-        shows = ("closing",)
     found = "、".join(str(i.no) for i in plan.items if i.verdict != "unsubstantiated")
     note = (
         f"正文查明第{found}项问题属实或部分属实，综合结论却写成“{CONCLUSIONS[wrong]}”，"
         f"应为“{CONCLUSIONS[truth]}”"
     )
     return ctx.plant("conclusion_contradicts_findings", "verification", "field:conclusion", note, shows)
+
+
+#: proposals from the lightest to the heaviest
+_LADDER = (
+    Proposal.CLOSE,
+    Proposal.TALK_REMINDER,
+    Proposal.CRITICISM,
+    Proposal.ADMONITION,
+    Proposal.FILE_CASE,
+)
+
+
+@register("disproportionate_proposal")
+def disproportionate_proposal(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
+    plan = ctx.plan
+    doc = ctx.doc("verification") or (ctx.doc("closing") if plan.route.action is RouteAction.ASSIGN else None)
+    role = doc.role if doc is not None else ""
+    if doc is None or plan.proposal is None or plan.proposal not in _LADDER:
+        return None
+    if (
+        ctx.claimed(role, "field:proposal")
+        or ctx.claimed(role, "field:result")
+        or ctx.claimed(role, "field:conclusion")
+    ):
+        return None
+    right = _LADDER.index(plan.proposal)
+    if plan.proposal is Proposal.CLOSE:
+        return None  # nothing proved: there is nothing to weigh
+    if level is Level.HARD:
+        wrong = _LADDER[right - 1] if right > 1 else _LADDER[right + 1]
+    else:
+        wrong = Proposal.TALK_REMINDER if right >= 3 else Proposal.FILE_CASE
+    if wrong is plan.proposal:
+        return None
+    shows: list[str] = []
+    if role == "verification":
+        box = doc.field("proposal")
+        assert box is not None
+        box.value, box.data = wrong.zh, wrong.value
+        doc.paragraphs[-1] = verification_summary(plan, plan.conclusion, wrong)
+        result = ctx.field("closing", "result")
+        if result is not None and not ctx.claimed("closing", "field:result"):
+            result.value, result.data = result_text(plan, plan.conclusion, wrong), wrong.value
+            ctx.claim("closing", "field:result")
+            shows.append("closing")
+        where = "field:proposal"
+    else:
+        box = doc.field("result")
+        assert box is not None
+        box.value, box.data = f"{CONCLUSIONS[plan.conclusion]}，{wrong.zh}", wrong.value
+        for i, p in enumerate(doc.paragraphs):
+            if p.startswith("综上"):
+                doc.paragraphs[i] = verification_summary(plan, plan.conclusion, wrong).replace(
+                    "妥否，请审示。", ""
+                )
+        where = "field:result"
+    proved = f"查实金额{plan.proved_amount}元" if plan.amounts_named else "查实问题"
+    note = f"{proved}，按规定应{plan.proposal.zh}，处理意见却是{wrong.zh}，与查实的问题不相称"
+    return ctx.plant("disproportionate_proposal", role, where, note, tuple(shows))
 
 
 # -- qualification -------------------------------------------------------------------------------------
@@ -261,7 +318,18 @@ def wrong_problem_type(ctx: DossierDraft, rng: random.Random, level: Level) -> P
     if box is None or plan.no_substance or ctx.claimed("registration", "field:problem"):
         return None
     true = plan.problem
-    others = [p for p in ctx.pack.problems if p.category is true.category and p.code != true.code]
+    escalating = {code for e in ctx.pack.rules.escalation for code in e.problems}
+    if true.category is Category.APPEAL or true.code in escalating:
+        return None  # another appeal kind has other limits; another type would change the route
+    # a wrong type that changes nothing else the file shows (its disposal, its route)
+    others = [
+        p
+        for p in ctx.pack.problems
+        if p.category is true.category
+        and p.code != true.code
+        and p.code not in escalating
+        and p.disposal == true.disposal
+    ]
     if not others:
         return None
     scored = sorted(others, key=lambda p: (len(set(p.name) & set(true.name)), p.code))
@@ -342,34 +410,39 @@ def wrong_route(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedD
     ):
         return None
     j = ctx.pack.jurisdiction
-    expected = expected_route(ctx.pack, a.level, a.unit)
+    expected = expected_route(
+        ctx.pack, a.level, a.unit, role=a.role, problem=plan.problem.code, amount=plan.draft.amount
+    )
     if expected is None:
         return None
-    offices = [o.code for o in j.offices if o.role in ("supervision", "stationed") and o.code != expected[1]]
+    want = expected.route
+    offices = [o.code for o in j.offices if o.role in ("supervision", "stationed") and o.code != want.unit]
     blatant: list[Route] = []
     subtle: list[Route] = []
     action = plan.route.action
     if action is RouteAction.REPORT_UP and offices:
-        blatant.append(Route(RouteAction.SELF, pick(rng, offices)))
+        blatant.append(Route(RouteAction.SELF, liaison_office(ctx.pack, a.unit) or pick(rng, offices)))
     elif action is RouteAction.SELF:
         if a.town is not None:
+            # a serious case assigned down to a town commission that cannot investigate it, or an ordinary
+            # county-level case pushed down
             blatant.append(Route(RouteAction.ASSIGN, j.town(a.town).commission.code))
         if offices:
             subtle.append(Route(RouteAction.SELF, pick(rng, offices)))
     elif action is RouteAction.ASSIGN:
-        try:
-            subtle.append(Route(RouteAction.SELF, j.supervising_office(a.unit)))
-        except PackError:  # a unit nobody supervises: nothing to misroute to
-            pass
+        office = liaison_office(ctx.pack, a.unit)
+        if office is not None:
+            subtle.append(Route(RouteAction.SELF, office))
     options = (subtle or blatant) if level is Level.HARD else (blatant or subtle)
     if not options:
         return None
     route = options[0]
     ctx.replan(Overrides(route=route))
-    where = "field:action" if route.action is not expected[0] else "field:unit"
+    where = "field:action" if route.action is not want.action else "field:unit"
     shows = [r for r in ("referral",) if ctx.has(r)]
+    why = f"({expected.escalation.note.split('；')[0]})" if expected.escalation is not None else ""
     note = (
-        f"被反映人系{a.level.zh}，按管理权限应{expected[0].zh}({j.name(expected[1])})，"
+        f"被反映人系{a.level.zh}，按管理权限应{want.action.zh}({j.name(want.unit)}){why}，"
         f"分办单却是{route.action.zh}({j.name(route.unit)})"
     )
     return ctx.plant("wrong_route", "routing", where, note, shows)
@@ -385,30 +458,36 @@ def copy_to_missing(ctx: DossierDraft, rng: random.Random, level: Level) -> Plan
         or ctx.claimed("referral", "field:copy_to")
     ):
         return None
-    expected = (
-        ctx.pack.rules.routing["out_of_scope"].copy_to if "out_of_scope" in ctx.pack.rules.routing else None
-    )
+    expected = plan.route.copy_to
     if not expected:
         return None
     j = ctx.pack.jurisdiction
     slip = ctx.field("routing", "copy_to")
     slip_free = slip is not None and not ctx.claimed("routing", "field:copy_to")
-    if level is Level.HARD:
-        units = [u for u in j.units if u.code not in (expected, plan.route.unit)]
-        if not units:
-            return None
-        target = j.name(expected)
-        top = max(len(set(u.name) & set(target)) for u in units)
-        wrong = pick(rng, [u for u in units if len(set(u.name) & set(target)) == top])
-        for b in (box, slip if slip_free else None):
-            if b is not None:
-                b.value, b.data = wrong.name, wrong.code
-        note = f"业务范围外事项转送时应抄告{target}，转送函却抄送给了{wrong.name}"
-    else:
+    target = j.name(expected)
+    if level is Level.EASY:
         for b in (box, slip if slip_free else None):
             if b is not None:
                 b.blank()
-        note = f"业务范围外事项转送{j.name(plan.route.unit)}，却没有抄告{j.name(expected)}"
+        note = f"业务范围外事项转送{j.name(plan.route.unit)}，却没有抄送联系该部门的{target}"
+    else:
+        if level is Level.MEDIUM:
+            # the old habit: copying the 信访局 instead of the office that follows the department
+            wrong_codes = [u.code for u in j.units if "信访" in u.name and u.code != plan.route.unit]
+        else:
+            wrong_codes = [
+                o.code for o in j.offices if o.role in ("supervision", "stationed") and o.code != expected
+            ]
+        if not wrong_codes:
+            return None
+        wrong = pick(rng, wrong_codes)
+        for b in (box, slip if slip_free else None):
+            if b is not None:
+                b.value, b.data = j.name(wrong), wrong
+        note = (
+            f"转送{j.name(plan.route.unit)}的事项应抄送联系该部门的{target}跟踪督办，"
+            f"却抄送给了{j.name(wrong)}"
+        )
     if slip_free:
         ctx.claim("routing", "field:copy_to")
     return ctx.plant("copy_to_missing", "referral", "field:copy_to", note, ("routing",) if slip_free else ())
@@ -420,13 +499,18 @@ def out_of_scope_not_transferred(ctx: DossierDraft, rng: random.Random, level: L
     if (
         not ctx.pristine
         or plan.category is not Category.OUT_OF_SCOPE
-        or plan.route.action is not RouteAction.TRANSFER
+        or plan.route.action not in (RouteAction.TRANSFER, RouteAction.ADVISE)
     ):
         return None
     competent = ctx.pack.jurisdiction.name(plan.route.unit)
     petitions = ctx.pack.jurisdiction.office_by_role("petitions").code
+    should = (
+        f"应当转{competent}处理"
+        if plan.route.action is RouteAction.TRANSFER
+        else f"应当告知其向{competent}反映"
+    )
     ctx.replan(Overrides(route=Route(RouteAction.FILE, petitions)))
-    note = f"该件不属于纪检监察机关受理范围，应当转送{competent}处理并告知信访人，却只登记留存、一放了之"
+    note = f"该件不属于纪检监察机关受理范围，{should}，却只登记留存、一放了之"
     return ctx.plant("out_of_scope_not_transferred", "routing", "field:action", note)
 
 
@@ -470,27 +554,19 @@ def notice_late(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedD
 @register("feedback_late")
 def feedback_late(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
     told = reply_rule(ctx.pack, ctx.plan.shape)
-    if told is None or not ctx.has("reply") or not ctx.has("closing"):
+    if told is None or told[1] is None or not ctx.has("reply") or not ctx.has("closing"):
         return None
     moved = ["reply", *ctx.successors("reply")]
     if not _free_dates(ctx, moved):
         return None
-    kind, rule = told
+    rule = told[1]
     closed = ctx.day_of("closing")
-    if kind == "result":
-        due = rule.due(closed, ctx.cal)
-        start = closed
-    else:
-        accepted = ctx.plan.dates["routed"]
-        due = rule.due(accepted, ctx.cal, extended=ctx.has("extension"))
-        start = accepted
-        if closed > due:
-            return None
+    due = rule.due(closed, ctx.cal)
     new, delta = _late_date(ctx, "reply", due, rng, level)
     ctx.shift("reply", delta)
     note = (
-        f"{'办理结果反馈' if kind == 'result' else '书面答复'}应在{_limit(rule)}作出，"
-        f"本件超出{_days_late(ctx.cal, due, new)}个工作日{_span(ctx.cal, start, new)}"
+        f"办理结果反馈应在{_limit(rule)}作出，本件超出{_days_late(ctx.cal, due, new)}个工作日"
+        f"{_span(ctx.cal, closed, new)}"
     )
     return ctx.plant("feedback_late", "reply", "field:date", note)
 
@@ -512,6 +588,8 @@ def _late_from_receipt(
         return None
     due = rule.due(ctx.plan.received, ctx.cal)
     new, delta = _late_date(ctx, doc, due, rng, level)
+    if not _keeps_later_limits(ctx, doc, delta):
+        return None
     ctx.shift(doc, delta)
     note = f"{lead}超出{_days_late(ctx.cal, due, new)}个工作日{_span(ctx.cal, ctx.plan.received, new)}"
     return ctx.plant(code, doc, "field:date", note)
@@ -533,6 +611,31 @@ def disposal_plan_late(ctx: DossierDraft, rng: random.Random, level: Level) -> P
     )
 
 
+def _keeps_later_limits(ctx: DossierDraft, role: str, delta: int) -> bool:
+    """Whether moving ``role`` and what follows it by ``delta`` working days keeps the closing (and an
+    extension's approval) inside their own limits, so that one defect plants one fault."""
+    rule = close_rule(ctx.pack, ctx.plan.shape)
+    moved = {role, *ctx.successors(role)}
+    if rule is None or not moved & {"closing", "extension"}:
+        return True
+    start = _close_start(ctx, rule)
+    extended = ctx.has("extension") and rule.extension is not None
+    if "closing" in moved and ctx.has("closing"):
+        if ctx.cal.add_working_days(ctx.day_of("closing"), delta) > rule.due(
+            start, ctx.cal, extended=extended
+        ):
+            return False
+    if "extension" in moved and ctx.has("extension"):
+        if ctx.cal.add_working_days(ctx.day_of("extension"), delta) > rule.due(start, ctx.cal):
+            return False
+    return True
+
+
+def _close_start(ctx: DossierDraft, rule: DeadlineRule) -> date:
+    """The day a closing limit counts from: acceptance (the routing slip) or receipt."""
+    return ctx.plan.dates["routed"] if rule.start is StartEvent.ACCEPTED else ctx.plan.received
+
+
 @register("overdue_no_extension")
 def overdue_no_extension(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
     rule = close_rule(ctx.pack, ctx.plan.shape)
@@ -541,18 +644,17 @@ def overdue_no_extension(ctx: DossierDraft, rng: random.Random, level: Level) ->
     moved = ["closing", *ctx.successors("closing")]
     if not _free_dates(ctx, moved):
         return None
-    accepted = ctx.plan.dates["routed"]
-    due = rule.due(accepted, ctx.cal)
+    start = _close_start(ctx, rule)
+    due = rule.due(start, ctx.cal)
     if ctx.has("extension"):
         ctx.remove("extension")
         new = ctx.day_of("closing")
     else:
         new, delta = _late_date(ctx, "closing", due, rng, level)
         ctx.shift("closing", delta)
-    note = (
-        f"信访事项应在{_limit(rule)}办结，办结日期超出{_days_late(ctx.cal, due, new)}个工作日，"
-        "卷中没有经批准的延期审批"
-    )
+    without = "卷中没有经批准的延期审批" if rule.extension is not None else "该期限不能延长"
+    late = _days_late(ctx.cal, due, new)
+    note = f"{rule.name_zh}应在{_limit(rule)}完成，办结日期超出{late}个工作日，{without}"
     return ctx.plant("overdue_no_extension", "closing", "field:date", note)
 
 
@@ -563,14 +665,15 @@ def extension_after_expiry(ctx: DossierDraft, rng: random.Random, level: Level) 
         return None
     if ctx.claimed("extension", "field:date"):
         return None
-    due = rule.due(ctx.plan.dates["routed"], ctx.cal)
+    due = rule.due(_close_start(ctx, rule), ctx.cal)
     closed = ctx.day_of("closing")
     room = ctx.cal.working_days_between(due, closed)
     if room < 1:
         return None
     new = ctx.cal.add_working_days(due, min(_late(rng, level), room))
     ctx.set_date("extension", new)
-    ctx.plan.dates["ext_notified"] = max(ctx.plan.dates["ext_notified"], new)
+    if "ext_notified" in ctx.plan.dates:
+        ctx.plan.dates["ext_notified"] = max(ctx.plan.dates["ext_notified"], new)
     note = f"原办理期限已届满，延期审批拖到期满后{_days_late(ctx.cal, due, new)}个工作日才办理"
     return ctx.plant("extension_after_expiry", "extension", "field:date", note)
 
@@ -581,7 +684,7 @@ def extension_too_long(ctx: DossierDraft, rng: random.Random, level: Level) -> P
     box = ctx.field("extension", "new_due")
     if rule is None or rule.extension is None or box is None or ctx.claimed("extension", "field:new_due"):
         return None
-    allowed = rule.due(ctx.plan.dates["routed"], ctx.cal, extended=True)
+    allowed = rule.due(_close_start(ctx, rule), ctx.cal, extended=True)
     extra = {Level.EASY: between(rng, 25, 40), Level.MEDIUM: between(rng, 5, 12), Level.HARD: 1}[level]
     new = WorkCalendar.add_calendar_days(allowed, extra)
     ctx.plan.dates["ext_due"] = new
@@ -599,8 +702,7 @@ def notice_missing(ctx: DossierDraft, rng: random.Random, level: Level) -> Plant
         return None
     ctx.remove("notice")
     anchor = ctx.anchor("notice")
-    transfer = ctx.plan.route.action is RouteAction.TRANSFER
-    note = f"实名反映人{ctx.plan.person.name}{'没有被告知转送去向' if transfer else '没有被告知受理情况'}"
+    note = f"本委受理的实名举报，举报人{ctx.plan.person.name}没有被告知受理情况"
     return ctx.plant("notice_missing", anchor, "document", note)
 
 
@@ -610,7 +712,10 @@ def feedback_missing(ctx: DossierDraft, rng: random.Random, level: Level) -> Pla
         return None
     ctx.remove("reply")
     ctx.remove("follow_up")
-    note = f"该件已办结，卷中却没有向实名反映人{ctx.plan.person.name}反馈结果(书面答复)的记录"
+    kind = {"result": "反馈办理结果", "decision": "送达决定", "answer": "书面回复"}
+    told = reply_rule(ctx.pack, ctx.plan.shape)
+    what = kind.get(told[0], "反馈结果") if told else "反馈结果"
+    note = f"该件已办结，卷中却没有向{ctx.plan.person.name}{what}的记录"
     return ctx.plant("feedback_missing", "closing", "document", note)
 
 
@@ -624,16 +729,78 @@ def extension_reason_not_told(ctx: DossierDraft, rng: random.Random, level: Leve
     return ctx.plant("extension_reason_not_told", "extension", "field:notified", note)
 
 
+@register("closure_not_told")
+def closure_not_told(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
+    if not ctx.has("closure") or ctx.claimed("closure") or ctx.plan.accused is None:
+        return None
+    ctx.remove("closure")
+    note = f"谈话函询后予以了结，卷中却没有向{ctx.plan.accused.name}发函反馈(书面告知)的记录"
+    return ctx.plant("closure_not_told", "closing", "document", note, ("inquiry",))
+
+
+# -- procedure of talks and inquiries ----------------------------------------------------------------------
+
+
+@register("transcript_unsigned")
+def transcript_unsigned(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
+    box = ctx.field("transcript", "signature")
+    if box is None or ctx.claimed("transcript", "field:signature") or ctx.plan.accused is None:
+        return None
+    if level is Level.HARD:
+        box.value, box.data = f"以上笔录我看过，与我说的一致。(代签：{ctx.plan.people['handler'].name})", None
+        note = "谈话笔录由记录人代签，没有被谈话人本人核对签名"
+    else:
+        box.blank("" if level is Level.EASY else "/")
+        note = f"谈话笔录没有经被谈话人{ctx.plan.accused.name}核对签名"
+    return ctx.plant("transcript_unsigned", "transcript", "field:signature", note)
+
+
+@register("endorsement_wrong")
+def endorsement_wrong(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedDefect | None:
+    box = ctx.field("inquiry", "endorser")
+    a = ctx.plan.accused
+    if box is None or a is None or ctx.claimed("inquiry", "field:endorser"):
+        return None
+    if box.data == DIRECT_REPLY:
+        # a head of a Party committee endorsing his own reply (or having a deputy endorse it)
+        deputy = next(
+            (
+                c
+                for c in ctx.pack.cadres
+                if c.unit == a.unit and c is not a and c.role is not CadreRole.PRINCIPAL
+            ),
+            None,
+        )
+        who = (
+            (deputy.name, deputy.post) if deputy is not None and level is not Level.EASY else (a.name, a.post)
+        )
+        box.value, box.data = f"{who[0]}({who[1]})", who[0]
+        note = f"{a.name}系党委(党组)主要负责人，应当直接回复，说明材料却由{who[0]}签署意见"
+    else:
+        others = [c for c in ctx.pack.cadres if c.unit == a.unit and c.name != box.data]
+        if level is Level.EASY or not others:
+            box.value, box.data = f"{a.name}({a.post})", a.name
+            note = f"说明材料应由所在党委(党组)主要负责人签署意见，却由被函询人{a.name}自己签署"
+        else:
+            other = pick(rng, others)
+            box.value, box.data = f"{other.name}({other.post})", other.name
+            note = f"说明材料应由所在党委(党组)主要负责人签署意见，却由{other.post}{other.name}签署"
+    return ctx.plant("endorsement_wrong", "inquiry", "field:endorser", note)
+
+
 # -- confidentiality ------------------------------------------------------------------------------------
 
 
 def _outgoing(ctx: DossierDraft) -> list[str]:
-    """Documents that reach the person reported or the place they work."""
+    """Documents that reach the person reported or the place they work: the assignment letter, the
+    inquiry letter (its 要点 in the inquiry report) and the letter telling the person the matter is closed."""
     roles = []
     if ctx.plan.route.action is RouteAction.ASSIGN and ctx.has("referral"):
         roles.append("referral")
-    if ctx.has("inquiry"):
+    if ctx.has("inquiry") and ctx.plan.way == "letter":
         roles.append("inquiry")
+    if ctx.has("closure"):
+        roles.append("closure")
     return roles
 
 
@@ -664,7 +831,7 @@ def identity_leaked(ctx: DossierDraft, rng: random.Random, level: Level) -> Plan
                 "我委收到", f"我委收到实名举报人{person.name}(联系电话{person.phone})", 1
             )
             note = f"交办函写明了举报人{person.name}的姓名和联系电话"
-    else:
+    elif role == "inquiry":
         at = 0
         if subtle:
             doc.paragraphs[at] += f"如对反映内容有疑问，可与反映人核对(联系电话{person.phone})。"
@@ -672,6 +839,18 @@ def identity_leaked(ctx: DossierDraft, rng: random.Random, level: Level) -> Plan
         else:
             doc.paragraphs[at] = doc.paragraphs[at].replace("有反映你", f"{person.name}实名反映你", 1)
             note = f"函询函向被函询人点明了举报人{person.name}的姓名"
+    else:
+        at = 1
+        doc.paragraphs[at] = doc.paragraphs[at].replace(
+            "对反映你的有关问题",
+            f"对{person.name}反映你的有关问题" if not subtle else "对反映你的有关问题",
+            1,
+        )
+        if subtle:
+            doc.paragraphs[at] += f"反映人({person.phone})已得到答复。"
+            note = "了结告知函把举报人的电话号码告诉了被反映人"
+        else:
+            note = f"了结告知函向被反映人点明了举报人{person.name}的姓名"
     return ctx.plant("identity_leaked", role, f"paragraph:{at}", note)
 
 
@@ -789,8 +968,9 @@ def accused_mismatch(ctx: DossierDraft, rng: random.Random, level: Level) -> Pla
     return ctx.plant("accused_mismatch", role, f"field:{key}", note, ("registration",))
 
 
-#: registration boxes that may be left empty by the defect (no other check reads them)
-_OPTIONAL_LOOKING = ("channel", "problem", "registrar", "accused_post", "number")
+#: registration boxes that may be left empty by the defect (no other check reads them: the problem
+#: type, for one, decides appeal limits, escalation and the disposal)
+_OPTIONAL_LOOKING = ("channel", "registrar", "accused_post", "number")
 
 
 @register("registration_incomplete")

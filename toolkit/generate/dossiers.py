@@ -3,9 +3,10 @@
 A dossier is built from intake case ``index`` of ``seed`` in three stages:
 
 1. **Plan** (:data:`PLAN_STEPS`): what happened to the item — its shape (category, flags, route, disposal),
-   the reported items (2–4 numbered 反映事项), the people who handled and approved it, and every date, each
-   inside the pack's time limits counted with the pack's calendar (工作日 skip holidays and count 调休
-   weekends).
+   the reported items (2–4 numbered 反映事项, each with the sum it names and the sum proved), the people who
+   handled and approved it, and every date, each inside the pack's time limits counted with the pack's
+   calendar (工作日 skip holidays and count 调休 weekends). Time limits are found by the step of handling
+   they govern (``rules.yaml`` → ``step``), so a pack with other codes works the same.
 2. **Documents** (:data:`DOC_STEPS`): one small step per document kind, in file order, each rendering a
    readable Chinese document from the plan — or nothing when the route does not call for it.
 3. **Defects**: :func:`toolkit.generate.defects.plant_defects` mutates the correct documents to plant the
@@ -18,13 +19,22 @@ frozen :class:`~toolkit.domain.dossier.Dossier` with neutral document ids ``d1``
 
 Documents per route (in file order; [..] only where it applies):
 
-- self-handled accusation: 登记表, 分办单, 领导批示, [受理告知记录 (real name)], 初核报告 or
-  谈话函询记录 (by the disposal; none for 暂存待查/予以了结), 办结报告, [结果反馈记录, 回访记录 (real name)]
-- assign: 登记表, 分办单, 领导批示, 交办函, [受理告知记录], 下级纪委核查情况报告 (办结报告),
-  [结果反馈记录, 回访记录]
-- report_up: 登记表, 分办单, 领导批示, 报送函, [受理告知记录]
-- transfer: 登记表, 分办单 (with 抄送), 领导批示, 转送函 (抄送 the office named by rules.yaml), [转送告知记录]
-- appeal / suggestion: 登记表, 分办单, 领导批示, [受理告知记录], [延期审批], 办结报告, [答复意见书, 回访记录]
+- self-handled accusation: 登记表, 分办单, 领导批示, [受理告知记录 (real name)], [延期审批], then by the
+  disposal: 初核报告 (every item answered, sums proved, a proposal that fits what was proved), or 谈话笔录
+  (signed by the person talked to) and 谈话情况报告, or 函询情况报告 (the reply endorsed by the head of
+  the person's Party committee, or sent directly when that is the person); none for 暂存待查/予以了结;
+  then 办结报告, [了结告知函 to the person asked, when a talk or inquiry ends in 了结],
+  [结果反馈记录, 回访记录 (real name)]
+- assign: 登记表, 分办单, 领导批示, 交办函 (with its own 报结期限), 下级纪委核查情况报告 (办结报告),
+  [结果反馈记录 by the town commission, 回访记录 (real name)] — the town commission accepts the item and tells
+  the reporter (《纪检监察机关处理检举控告工作规则》第十六条)
+- report_up: 登记表, 分办单, 领导批示 (the commission's head: 径送本机关主要负责人), 报送函; a report about
+  the commission's own head goes straight up, without his instruction
+- transfer: 登记表, 分办单 (with 抄送), 领导批示, 转送函 (抄送 the office that liaises with the department),
+  主管部门办理反馈 (双向移交、单向反馈)
+- advise: 登记表, 分办单 (the visitor or caller was told where to go)
+- appeal: 登记表, 分办单 (受理), 领导批示, 复议复查 / 申诉处理 / 复审决定 (办结报告), [决定送达记录]
+- suggestion: 登记表, 分办单, 领导批示, 办结报告, [书面回复 (real name)]
 - file (repeat / no substance): 登记表 (with the 查重 result), 分办单 (留存备查)
 
 The texts are this module's own sentences; a pack supplies the places, people, problems and rules.
@@ -39,9 +49,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from toolkit.domain.codes import (
+    CadreRole,
     Category,
     Channel,
     Disposal,
@@ -49,15 +61,18 @@ from toolkit.domain.codes import (
     Flag,
     Level,
     ManagementLevel,
+    Proposal,
     RouteAction,
     Sex,
+    Step,
 )
 from toolkit.domain.dossier import DocField, Document, Dossier, PlantedDefect
 from toolkit.domain.models import Cadre, Person, Route
-from toolkit.errors import GenerationError, PackError
+from toolkit.errors import GenerationError
 from toolkit.generate.cases import CaseGenerator, Draft, HistoryRecord, case_rng
 from toolkit.generate.draw import between, pick
 from toolkit.generate.people import PeopleMaker
+from toolkit.generate.routing import Routed, accusation_route
 from toolkit.packs.model import Pack, ProblemType
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.deadlines import DeadlineRule
@@ -72,18 +87,21 @@ ROLE_TYPES: Mapping[str, DocumentType] = MappingProxyType(
         "instruction": DocumentType.LEADER_INSTRUCTION,
         "referral": DocumentType.REFERRAL_LETTER,
         "notice": DocumentType.REPLY_RECORD,
-        "verification": DocumentType.VERIFICATION_REPORT,
-        "inquiry": DocumentType.INQUIRY_RECORD,
         "extension": DocumentType.EXTENSION_APPROVAL,
+        "verification": DocumentType.VERIFICATION_REPORT,
+        "transcript": DocumentType.TALK_TRANSCRIPT,
+        "inquiry": DocumentType.INQUIRY_RECORD,
         "closing": DocumentType.CLOSING_REPORT,
+        "closure": DocumentType.CLOSURE_NOTICE,
+        "dept_feedback": DocumentType.DEPARTMENT_FEEDBACK,
         "reply": DocumentType.REPLY_RECORD,
         "follow_up": DocumentType.FOLLOW_UP_RECORD,
     }
 )
-#: ``kind`` values of a reply record that tell of acceptance or transfer (role ``notice``)
-NOTICE_KINDS = frozenset({"acceptance", "transfer"})
-#: ``kind`` values of a reply record that tell the result (role ``reply``)
-REPLY_KINDS = frozenset({"result", "answer"})
+#: ``kind`` values of a reply record that tell of acceptance (role ``notice``)
+NOTICE_KINDS = frozenset({"acceptance"})
+#: ``kind`` values of a reply record that tell the result, answer or decision (role ``reply``)
+REPLY_KINDS = frozenset({"result", "answer", "decision"})
 #: the documents a document's date may not precede: the first of them present in the file counts
 PREDECESSORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -91,10 +109,13 @@ PREDECESSORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "instruction": ("routing",),
         "referral": ("instruction", "routing"),
         "notice": ("routing",),
-        "verification": ("instruction", "routing"),
-        "inquiry": ("instruction", "routing"),
         "extension": ("instruction", "routing"),
+        "verification": ("instruction", "routing"),
+        "transcript": ("instruction", "routing"),
+        "inquiry": ("transcript", "instruction", "routing"),
         "closing": ("verification", "inquiry", "referral", "instruction", "routing"),
+        "closure": ("closing",),
+        "dept_feedback": ("referral",),
         "reply": ("closing",),
         "follow_up": ("reply", "closing"),
     }
@@ -103,26 +124,25 @@ PREDECESSORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "instruction": ("routing",),
-        "notice": ("referral", "instruction", "routing"),
+        "notice": ("instruction", "routing"),
         "reply": ("closing",),
+        "closure": ("closing",),
     }
 )
 #: field keys that name a person who signed or handled (never searched for a reporter's identity)
-PERSON_KEYS = frozenset({"registrar", "proposer", "approver", "signer", "handler", "to"})
+PERSON_KEYS = frozenset(
+    {"registrar", "proposer", "approver", "signer", "handler", "to", "talker", "endorser"}
+)
 #: field keys of approvals: empty means nobody approved
 APPROVAL_KEYS = ("approver", "signer")
 #: a required box counts as empty when it holds only one of these
 BLANKS = frozenset({"", "/", "／", "—", "-", "－", "无"})
 #: the secrecy marks an outgoing lead document may carry
 SECRET_MARKS = frozenset({"secret", "confidential"})
-
-#: time limits by rules.yaml code: telling of acceptance / transfer, in this order of preference
-NOTICE_RULES = ("acceptance_notice", "petition_acceptance_notice", "transfer")
-RESULT_RULE = "result_feedback"
-CLOSE_RULE = "petition_close"
-DISPOSAL_RULE = "disposal_plan"
-INQUIRY_RULE = "inquiry_reply"
-REFERRAL_RULES = ("report_up", "transfer")
+#: ``endorser`` data of an inquiry reply sent directly by a head of a Party committee (no endorsement)
+DIRECT_REPLY = "direct"
+#: ``outcome`` data of a talk or inquiry that ended in 了结 (the person must be told in writing)
+OUTCOME_CLOSED = "close"
 _CN_NUM = "一二三四五六七八九十"
 _PLACEHOLDER = re.compile(r"\{d:([a-z_]+)\}")
 
@@ -156,6 +176,7 @@ class Shape:
     flags: frozenset[Flag]
     action: RouteAction
     channel: Channel = Channel.LETTER
+    problem: str = ""
 
     @property
     def real_name(self) -> bool:
@@ -163,81 +184,86 @@ class Shape:
 
     def matches(self, rule: DeadlineRule) -> bool:
         return rule.applies.matches(
-            category=self.category, flags=self.flags, action=self.action, channel=self.channel
+            category=self.category,
+            flags=self.flags,
+            action=self.action,
+            channel=self.channel,
+            problem=self.problem,
         )
 
 
-def find_rule(pack: Pack, code: str) -> DeadlineRule | None:
-    """The pack's deadline ``code``, or None when the pack has no such rule."""
-    return next((r for r in pack.rules.deadlines if r.code == code), None)
+def rule_for(pack: Pack, step: Step, shape: Shape) -> DeadlineRule | None:
+    """The pack's time limit governing ``step`` of an item of ``shape``, if one applies."""
+    return next((r for r in pack.rules.deadlines if r.step is step and shape.matches(r)), None)
 
 
 def notice_rule(pack: Pack, shape: Shape) -> DeadlineRule | None:
-    """The limit for telling a real-name reporter of acceptance or transfer; None when nobody is told."""
+    """The limit for telling a real-name reporter of acceptance; None when nobody here is to tell."""
     if not shape.real_name or shape.action is RouteAction.FILE:
         return None
-    for code in NOTICE_RULES:
-        rule = find_rule(pack, code)
-        if rule is not None and shape.matches(rule):
-            return rule
-    return None
+    return rule_for(pack, Step.NOTICE, shape)
 
 
-def reply_rule(pack: Pack, shape: Shape) -> tuple[str, DeadlineRule] | None:
-    """After closing: ``("result", rule)`` for a real-name accusation, ``("answer", rule)`` for an appeal
-    or suggestion whose written answer falls within the closing limit; None when nobody is told."""
-    if not shape.real_name or shape.action is RouteAction.FILE:
+def reply_rule(pack: Pack, shape: Shape) -> tuple[str, DeadlineRule | None] | None:
+    """Whom the file owes a reply after closing, and by which limit: ``("result", rule)`` for a
+    real-name accusation handled here or below, ``("decision", None)`` for an appeal (the decision is
+    served on the appellant), ``("answer", None)`` for a real-name suggestion; None when nobody is owed one.
+    """
+    if shape.action not in (RouteAction.SELF, RouteAction.ASSIGN):
         return None
-    result = find_rule(pack, RESULT_RULE)
-    if result is not None and shape.matches(result):
-        return "result", result
-    if shape.category in (Category.APPEAL, Category.SUGGESTION) and shape.action is RouteAction.SELF:
-        close = find_rule(pack, CLOSE_RULE)
-        if close is not None and shape.matches(close):
-            return "answer", close
-    return None
+    if shape.category is Category.APPEAL:
+        return "decision", None
+    if not shape.real_name:
+        return None
+    if shape.category is Category.SUGGESTION:
+        return "answer", None
+    result = rule_for(pack, Step.FEEDBACK, shape)
+    return ("result", result) if result is not None else None
 
 
 def disposal_rule(pack: Pack, shape: Shape) -> DeadlineRule | None:
     """The limit for proposing and approving how a lead is disposed of, when it applies."""
-    rule = find_rule(pack, DISPOSAL_RULE)
-    return rule if rule is not None and shape.matches(rule) else None
+    return rule_for(pack, Step.DISPOSAL, shape)
 
 
 def close_rule(pack: Pack, shape: Shape) -> DeadlineRule | None:
-    """The limit for closing a petition handled here (appeals and suggestions), when it applies."""
-    if shape.action is not RouteAction.SELF or shape.category not in (Category.APPEAL, Category.SUGGESTION):
+    """The limit for closing an item handled here (a lead, an appeal), when one applies."""
+    if shape.action is not RouteAction.SELF:
         return None
-    rule = find_rule(pack, CLOSE_RULE)
-    return rule if rule is not None and shape.matches(rule) else None
+    return rule_for(pack, Step.CLOSE, shape)
 
 
 def referral_rule(pack: Pack, shape: Shape) -> DeadlineRule | None:
-    """The limit for sending an item up or transferring it, when it applies."""
-    for code in REFERRAL_RULES:
-        rule = find_rule(pack, code)
-        if rule is not None and shape.matches(rule):
-            return rule
-    return None
+    """The limit for sending an item up, when it applies."""
+    return rule_for(pack, Step.REFERRAL, shape)
 
 
-def expected_route(pack: Pack, level: ManagementLevel, unit: str) -> tuple[RouteAction, str] | None:
-    """Where an accusation against a cadre of ``level`` working at ``unit`` goes (rules.yaml routing)."""
-    rule = pack.rules.routing.get(level.value)
-    if rule is None:
-        return None
-    j = pack.jurisdiction
-    if rule.unit:
-        return rule.action, rule.unit
-    if rule.action is RouteAction.REPORT_UP:
-        return rule.action, j.superior.code
-    if rule.action is RouteAction.ASSIGN:
-        town = j.town_of(unit)
-        return (rule.action, j.town(town).commission.code) if town else None
-    try:
-        return rule.action, j.supervising_office(unit)
-    except PackError:  # a unit nobody supervises has no expected office
-        return None
+def report_back_rule(pack: Pack, shape: Shape) -> DeadlineRule | None:
+    """The 报结 limit an assignment letter sets, when it applies."""
+    return rule_for(pack, Step.REPORT_BACK, shape)
+
+
+def roster_cadre(pack: Pack, name: str | None, unit: str | None) -> Cadre | None:
+    """The roster's cadre of this name at this unit (what a reviewer would look up)."""
+    return next((c for c in pack.cadres if c.name == name and c.unit == unit), None)
+
+
+def principal_of(pack: Pack, unit: str) -> Cadre | None:
+    """The head of the Party committee (group) of ``unit`` in the roster, if the roster names one."""
+    return next((c for c in pack.cadres if c.unit == unit and c.role is CadreRole.PRINCIPAL), None)
+
+
+def expected_route(
+    pack: Pack,
+    level: ManagementLevel,
+    unit: str,
+    *,
+    role: CadreRole | None = None,
+    problem: str = "",
+    amount: int | None = None,
+) -> Routed | None:
+    """Where an accusation against this cadre goes (``rules.yaml`` routing, escalation included)."""
+    return accusation_route(pack, level=level, unit=unit, role=role, problem=problem, amount=amount)
 
 
 # -- the commission's staff ---------------------------------------------------------------------------
@@ -262,9 +288,10 @@ class Team:
 
 
 class Staff:
-    """The commission's leaders and every office's people, drawn once per pack from its word lists.
+    """The commission's leaders and every office's people.
 
-    Town commissions are headed by the roster's 纪委书记 / 纪工委书记 of that town where the roster has one.
+    The roster (``people.yaml``) names the commission's own head, deputies and some office heads, and each
+    town commission's 纪委书记 / 纪工委书记; everyone else is drawn once per pack from its word lists.
     """
 
     def __init__(self, pack: Pack) -> None:
@@ -280,24 +307,26 @@ class Staff:
                     return drawn
 
         j = pack.jurisdiction
-        self.secretary = Staffer(name(), "区纪委书记、区监委主任")
-        self.deputies = (
-            Staffer(name(), "区纪委副书记、区监委副主任"),
-            Staffer(name(), "区纪委副书记、区监委副主任"),
-        )
+        own = [c for c in pack.cadres if c.unit == j.commission.code]
+        head = next((c for c in own if c.role is CadreRole.COMMISSION_HEAD), None)
+        self.secretary = Staffer(head.name, head.post) if head else Staffer(name(), "区纪委书记、区监委主任")
+        deputies = [Staffer(c.name, c.post) for c in own if "副书记" in c.post]
+        while len(deputies) < 2:
+            deputies.append(Staffer(name(), "区纪委副书记、区监委副主任"))
+        self.deputies = tuple(deputies)
         self.teams: dict[str, Team] = {}
         for office in j.offices:
             title = "组长" if office.role == "stationed" else "主任"
             staff = tuple(Staffer(name(), "干部") for _ in range(3))
-            self.teams[office.code] = Team(
-                office.code, office.name, Staffer(name(), office.name + title), staff
-            )
+            cadre = next((c for c in own if c.post == office.name + title), None)
+            chief = Staffer(cadre.name, cadre.post) if cadre else Staffer(name(), office.name + title)
+            self.teams[office.code] = Team(office.code, office.name, chief, staff)
         heads = {c.unit: c for c in pack.cadres if c.post in ("纪委书记", "纪工委书记")}
         for town in j.towns:
             cadre = heads.get(town.code)
-            head = Staffer(cadre.name, f"{town.name}{cadre.post}") if cadre else Staffer(name(), "纪委书记")
+            chief = Staffer(cadre.name, f"{town.name}{cadre.post}") if cadre else Staffer(name(), "纪委书记")
             staff = tuple(Staffer(name(), "干部") for _ in range(2))
-            self.teams[town.commission.code] = Team(town.commission.code, town.commission.name, head, staff)
+            self.teams[town.commission.code] = Team(town.commission.code, town.commission.name, chief, staff)
 
     def team(self, code: str) -> Team | None:
         return self.teams.get(code)
@@ -319,11 +348,16 @@ def staff_of(gen: CaseGenerator) -> Staff:
 
 @dataclass(slots=True)
 class Item:
-    """One numbered reported item and what the verification found."""
+    """One numbered reported item and what the verification found.
+
+    ``amount`` is the sum the item names (None when it names none); ``proved`` the part of it proved.
+    """
 
     no: int
     text: str
     verdict: str = "unsubstantiated"  # substantiated | partly | unsubstantiated
+    amount: int | None = None
+    proved: int = 0
 
 
 @dataclass(slots=True)
@@ -340,6 +374,7 @@ class Plan:
     repeat: HistoryRecord | None
     no_substance: bool
     route: Route
+    route_rule: str
     disposal: Disposal | None
     received: date
     rng: random.Random
@@ -351,6 +386,11 @@ class Plan:
     extension_reason: str = ""
     conclusion: str = ""
     outcome: str = ""
+    #: what a verification (or the town commission's report) proposes for what it proved
+    proposal: Proposal | None = None
+    #: a talk or inquiry: "talk" (谈话) or "letter" (函询); and how it ended: "close" or "reminder"
+    way: str = ""
+    inquiry_outcome: str = ""
 
     @property
     def shape(self) -> Shape:
@@ -359,7 +399,7 @@ class Plan:
             flags.add(Flag.REPEAT)
         if self.no_substance:
             flags.add(Flag.NO_SUBSTANCE)
-        return Shape(self.category, frozenset(flags), self.route.action, self.channel)
+        return Shape(self.category, frozenset(flags), self.route.action, self.channel, self.problem.code)
 
     @property
     def accusation(self) -> bool:
@@ -369,9 +409,22 @@ class Plan:
     def has_closing(self) -> bool:
         return self.route.action in (RouteAction.SELF, RouteAction.ASSIGN)
 
+    @property
+    def proved_amount(self) -> int:
+        return sum(i.proved for i in self.items)
+
+    @property
+    def amounts_named(self) -> bool:
+        return any(i.amount is not None for i in self.items)
+
 
 _MODE_FLAGS = {"real_name": Flag.REAL_NAME, "anonymous": Flag.ANONYMOUS, "impersonation": Flag.IMPERSONATION}
 _MODE_LABELS = {"real_name": "实名", "anonymous": "匿名", "impersonation": "冒名(经核实署名人未反映)"}
+_SPECIFICITY = {
+    "specific": "反映问题具体，有可查性",
+    "vague": "反映较为笼统，有一定可查性",
+    "unverifiable": "反映系道听途说或主观猜测，没有可查性",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,19 +439,38 @@ class Overrides:
 PlanStep = Callable[["DossierDraft", Plan], None]
 
 
+def _verdict(rng: random.Random) -> str:
+    roll = rng.random()
+    return "substantiated" if roll < 0.35 else "partly" if roll < 0.65 else "unsubstantiated"
+
+
+def _proved(rng: random.Random, verdict: str, amount: int | None) -> int:
+    """The part of an item's sum proved: all of it, a part (rounded to 100 yuan), or nothing."""
+    if amount is None or verdict == "unsubstantiated":
+        return 0
+    if verdict == "substantiated":
+        return amount
+    return max(100, round(amount * between(rng, 30, 81) / 100 / 100) * 100)
+
+
 def plan_items(ctx: DossierDraft, p: Plan) -> None:
-    """The numbered reported items.
+    """The numbered reported items and what verifying them would find.
 
     An accusation lists its main fact and 1–3 further facts of the same problem type (other templates,
     their details drawn again): separate acts a verification must answer one by one. Other items list
-    the sentences of the one matter they raise (up to two).
+    the sentences of the one matter they raise (up to two). The proposal follows the pack's
+    proportionality table from what was proved (``rules.yaml`` → ``proposals``).
     """
     d, rng = p.draft, p.rng
     skip = (p.person.name,) if p.person is not None else ()
+    items: list[tuple[str, int | None]] = []
     if p.accusation and not p.no_substance:
-        texts = [gist(d.facts, skip)]
+        first = gist(d.facts, skip)
+        items.append((first, _named(first, d.amount)))
         others = [f for f in p.problem.facts if f.specificity == d.specificity]
-        others += [f for f in p.problem.facts if f.specificity != d.specificity]
+        others += [
+            f for f in p.problem.facts if f.specificity != d.specificity and f.specificity != "unverifiable"
+        ]
         others = [f for f in others if f.text.format_map(d.slots) != d.facts]
         slots = dict(d.slots)
         for key, values in p.problem.vars.items():
@@ -408,25 +480,40 @@ def plan_items(ctx: DossierDraft, p: Plan) -> None:
             slots["amount"] = lo + step * between(rng, 0, (hi - lo) // step + 1)
         wanted = between(rng, 2, 5)
         for template in others:
-            if len(texts) >= wanted:
+            if len(items) >= wanted:
                 break
             text = gist(template.text.format_map(slots), skip)
-            if text not in texts:
-                texts.append(text)
+            if text not in (t for t, _ in items):
+                items.append((text, _named(text, slots.get("amount"))))
     else:
         texts = sentences(d.facts, skip)[:1] if p.no_substance else sentences(d.facts, skip)[:2]
-        texts = texts or [d.facts.strip()]
-    p.items = [Item(n, text) for n, text in enumerate(texts, start=1)]
-    for item in p.items:
-        roll = rng.random()
-        item.verdict = "substantiated" if roll < 0.35 else "partly" if roll < 0.65 else "unsubstantiated"
+        items = [(t, None) for t in (texts or [d.facts.strip()])]
+    p.items = []
+    for n, (text, amount) in enumerate(items, start=1):
+        verdict = _verdict(rng)
+        p.items.append(Item(n, text, verdict, amount, _proved(rng, verdict, amount)))
     p.conclusion = conclusion_of(p.items)
+    p.proposal = proposal_for(ctx.pack, p.items)
     if not p.accusation:
-        p.outcome = pick(rng, _PETITION_OUTCOMES[p.category])
+        p.outcome = pick(rng, _PETITION_OUTCOMES.get(p.problem.code) or _PETITION_OUTCOMES[p.category.value])
+
+
+def _named(text: str, amount: Any) -> int | None:
+    """The sum an item's text names (``…元``), if it names the one drawn for it."""
+    return amount if isinstance(amount, int) and f"{amount}元" in text else None
+
+
+def proposal_for(pack: Pack, items: Sequence[Item]) -> Proposal | None:
+    """What the pack's proportionality table proposes for what ``items`` proved."""
+    proved = sum(1 for i in items if i.verdict != "unsubstantiated")
+    rule = pack.rules.proposal_for(proved, len(items), sum(i.proved for i in items))
+    return rule.proposal if rule is not None else None
 
 
 def plan_people(ctx: DossierDraft, p: Plan) -> None:
-    """Who registers, proposes, approves, handles and tells: from the commission's staff."""
+    """Who registers, proposes, approves, handles and tells: from the commission's staff. A report for the
+    level above is instructed by the commission's head (径送本机关主要负责人); an inquiry reply is endorsed
+    by the head of the person's Party committee, unless the person is that head."""
     staff, rng, j = ctx.staff, p.rng, ctx.pack.jurisdiction
     petitions = staff.teams[j.office_by_role("petitions").code]
     clerks = list(petitions.staff)
@@ -434,7 +521,8 @@ def plan_people(ctx: DossierDraft, p: Plan) -> None:
     p.people["proposer"] = pick(rng, (p.people["registrar"], *clerks))
     p.people["teller"] = pick(rng, clerks)
     p.people["petitions_head"] = petitions.head
-    p.people["leader"] = pick(rng, staff.deputies)
+    deputy = pick(rng, staff.deputies)
+    p.people["leader"] = staff.secretary if p.route.action is RouteAction.REPORT_UP else deputy
     team = staff.team(p.route.unit)
     if team is not None:
         pair = list(team.staff)
@@ -443,6 +531,11 @@ def plan_people(ctx: DossierDraft, p: Plan) -> None:
         p.people["handler2"] = pick(rng, pair)
         p.people["handler_head"] = team.head
     p.people["visitor"] = pick(rng, petitions.staff)
+    a = p.accused
+    if a is not None and a.role is not CadreRole.PRINCIPAL:
+        chief = principal_of(ctx.pack, a.unit)
+        if chief is not None:
+            p.people["endorser"] = Staffer(chief.name, chief.post)
 
 
 def plan_numbers(ctx: DossierDraft, p: Plan) -> None:
@@ -457,6 +550,9 @@ def plan_numbers(ctx: DossierDraft, p: Plan) -> None:
         p.numbers["referral"] = f"{abbr}纪信{kind[p.route.action]}〔{r.year}〕{between(p.rng, 10, 400)}号"
     if p.repeat is not None:
         p.numbers["original"] = original_number(ctx.pack, p.repeat)
+    related = p.draft.related
+    if related is not None:
+        p.numbers["related"] = original_number(ctx.pack, related)
 
 
 def plan_dates(ctx: DossierDraft, p: Plan) -> None:
@@ -476,92 +572,127 @@ def plan_dates(ctx: DossierDraft, p: Plan) -> None:
         routed = cal.add_working_days(reg, between(rng, 0, 3))
         instructed = cal.add_working_days(routed, between(rng, 1, 4))
         referred = cal.add_working_days(instructed, between(rng, 0, 3))
-    dates["routed"] = routed
-    if action is RouteAction.FILE:
+    forwarded = rule_for(pack, Step.ROUTING, shape)
+    if forwarded is not None:
+        routed = min(routed, on_or_before(cal, forwarded.due(r, cal)))
+    dates["routed"] = max(routed, reg)
+    if action in (RouteAction.FILE, RouteAction.ADVISE):
         return
     limit = referral_rule(pack, shape)
     if limit is not None:
         last = on_or_before(cal, limit.due(r, cal))
         referred = min(referred, last)
         instructed = min(instructed, referred)
-        dates["routed"] = routed = min(routed, instructed)
     plan_rule = disposal_rule(pack, shape)
     if plan_rule is not None:
         instructed = min(instructed, on_or_before(cal, plan_rule.due(r, cal)))
-    dates["instructed"] = instructed
+    dates["routed"] = routed = max(min(dates["routed"], instructed), reg)
+    dates["instructed"] = instructed = max(instructed, routed)
     if action in (RouteAction.ASSIGN, RouteAction.REPORT_UP, RouteAction.TRANSFER):
-        dates["referred"] = referred
+        dates["referred"] = referred = max(referred, instructed)
     if action is RouteAction.ASSIGN:
-        ledger = pack.rules.ledger_deadline(action, p.category)
-        due = ledger.due(r, cal) if ledger is not None else cal.add_calendar_days(r, 30)
+        back = report_back_rule(pack, shape)
+        due = back.due(referred, cal) if back is not None else cal.add_calendar_days(referred, 90)
         dates["ref_due"] = due
-        closed = min(cal.add_working_days(referred, between(rng, 8, 17)), on_or_before(cal, due))
+        closed = min(cal.add_working_days(referred, between(rng, 15, 45)), on_or_before(cal, due))
         dates["closed"] = max(closed, referred)
+    elif action is RouteAction.TRANSFER:
+        dates["dept_replied"] = cal.next_workday(
+            WorkCalendar.add_calendar_days(referred, between(rng, 20, 56))
+        )
     elif action is RouteAction.SELF and p.accusation:
         _plan_lead_dates(ctx, p, instructed)
     elif action is RouteAction.SELF:
         _plan_petition_dates(ctx, p, instructed)
     notice = notice_rule(pack, shape)
     if notice is not None:
-        anchor = dates.get("referred", instructed)
-        day = cal.add_working_days(anchor, between(rng, 0, 4))
+        day = cal.add_working_days(instructed, between(rng, 0, 4))
         dates["noticed"] = max(min(day, on_or_before(cal, notice.due(r, cal))), routed)
     told = reply_rule(pack, shape)
     if told is not None and "closed" in dates:
         kind, rule = told
         closed = dates["closed"]
+        start = dates.get("closure_sent", closed)
+        reply = cal.add_working_days(start, between(rng, 0, 7 if kind == "result" else 4))
+        if rule is not None:
+            reply = min(reply, on_or_before(cal, rule.due(closed, cal)))
+        dates["replied"] = max(reply, start)
         if kind == "result":
-            dates["replied"] = cal.add_working_days(closed, between(rng, 0, 9))
-        else:
-            last = dates.get("ext_due") or rule.due(dates["routed"], cal)
-            dates["replied"] = max(closed, min(cal.add_working_days(closed, between(rng, 0, 3)), last))
-        dates["followed"] = cal.add_working_days(dates["replied"], between(rng, 5, 21))
+            dates["followed"] = cal.add_working_days(dates["replied"], between(rng, 5, 21))
 
 
 def _plan_lead_dates(ctx: DossierDraft, p: Plan, instructed: date) -> None:
-    """A lead handled here: verification, inquiry, or a decision to hold or close."""
-    cal, rng, dates = ctx.pack.calendar, p.rng, p.dates
+    """A lead handled here: verification, a talk or an inquiry, or a decision to hold or close; closed
+    within the pack's limit for leads, or within an extension approved before it ran out."""
+    cal, rng, dates, pack = ctx.pack.calendar, p.rng, p.dates, ctx.pack
     if p.disposal is Disposal.PRELIMINARY_VERIFICATION:
-        dates["verified"] = cal.add_working_days(instructed, between(rng, 12, 31))
-        dates["closed"] = cal.add_working_days(dates["verified"], between(rng, 1, 5))
+        long = rng.random() < 0.2
+        dates["verified"] = cal.add_working_days(
+            instructed, between(rng, 50, 75) if long else between(rng, 12, 31)
+        )
+        closed = cal.add_working_days(dates["verified"], between(rng, 1, 5))
     elif p.disposal is Disposal.TALK_INQUIRY:
-        sent = dates["sent"] = cal.add_working_days(instructed, between(rng, 1, 5))
-        explained = cal.add_working_days(sent, between(rng, 3, 13))
-        rule = find_rule(ctx.pack, INQUIRY_RULE)
-        if rule is not None:
-            explained = min(explained, rule.due(sent, cal))
-        dates["explained"] = explained
-        dates["inquired"] = cal.add_working_days(explained, between(rng, 0, 4))
-        dates["closed"] = cal.add_working_days(dates["inquired"], between(rng, 1, 5))
+        p.way = "talk" if rng.random() < 0.4 else "letter"
+        p.inquiry_outcome = OUTCOME_CLOSED if rng.random() < 0.7 else "reminder"
+        if p.way == "talk":
+            answered = dates["talked"] = cal.add_working_days(instructed, between(rng, 2, 9))
+        else:
+            sent = dates["sent"] = cal.add_working_days(instructed, between(rng, 1, 5))
+            got = dates["inquiry_received"] = cal.add_working_days(sent, between(rng, 1, 3))
+            answered = cal.add_working_days(got, between(rng, 3, 13))
+            reply = rule_for(pack, Step.INQUIRY_REPLY, p.shape)
+            if reply is not None:
+                answered = min(answered, reply.due(got, cal))
+            dates["explained"] = answered
+        report = cal.add_working_days(answered, between(rng, 2, 12))
+        limit = rule_for(pack, Step.INQUIRY_REPORT, p.shape)
+        if limit is not None:
+            report = min(report, on_or_before(cal, limit.due(answered, cal)))
+        dates["inquired"] = max(report, answered)
+        closed = cal.add_working_days(dates["inquired"], between(rng, 1, 5))
+        if p.inquiry_outcome == OUTCOME_CLOSED:
+            dates["closure_sent"] = cal.add_working_days(closed, between(rng, 0, 3))
     else:
-        dates["closed"] = cal.add_working_days(instructed, between(rng, 2, 9))
+        closed = cal.add_working_days(instructed, between(rng, 2, 9))
+    rule = close_rule(pack, p.shape)
+    if rule is not None:
+        due = rule.due(p.received, cal)
+        if closed > due and rule.extension is not None:
+            _plan_extension(ctx, p, rule, p.received, instructed)
+            closed = min(closed, on_or_before(cal, dates["ext_due"]))
+        elif closed > due:
+            closed = on_or_before(cal, due)
+    dates["closed"] = closed
+    if "verified" in dates:
+        dates["verified"] = min(dates["verified"], closed)
+
+
+def _plan_extension(ctx: DossierDraft, p: Plan, rule: DeadlineRule, start: date, earliest: date) -> None:
+    """An extension approved a few working days before the limit runs out (the reason told where the rule
+    asks for it)."""
+    cal, rng, dates = ctx.pack.calendar, p.rng, p.dates
+    due = rule.due(start, cal)
+    dates["orig_due"] = due
+    dates["ext_due"] = rule.due(start, cal, extended=True)
+    extended = max(cal.add_working_days(on_or_before(cal, due), -between(rng, 1, 7)), earliest)
+    dates["extended"] = extended
+    if rule.extension is not None and rule.extension.tell:
+        told = min(cal.add_working_days(extended, between(rng, 0, 3)), on_or_before(cal, due))
+        dates["ext_notified"] = max(told, extended)
+    p.extension = True
+    p.extension_reason = pick(rng, _EXTENSION_REASONS)
 
 
 def _plan_petition_dates(ctx: DossierDraft, p: Plan, instructed: date) -> None:
-    """An appeal or suggestion: closed within the limit from acceptance, or within an approved extension."""
+    """An appeal or a suggestion: an appeal is decided within its own limit (from acceptance or receipt,
+    as the pack's rule says); a suggestion has none, and is answered in a few weeks."""
     cal, rng, dates, pack = ctx.pack.calendar, p.rng, p.dates, ctx.pack
+    closed = cal.add_working_days(instructed, between(rng, 10, 30))
     rule = close_rule(pack, p.shape)
-    accepted = dates["routed"]
-    if rule is None:
-        dates["closed"] = cal.add_working_days(instructed, between(rng, 15, 36))
-        return
-    due = rule.due(accepted, cal)
-    dates["orig_due"] = due
-    p.extension = rule.extension is not None and p.mode == "real_name" and rng.random() < 0.35
-    if p.extension:
-        ext_due = dates["ext_due"] = rule.due(accepted, cal, extended=True)
-        extended = max(cal.add_working_days(on_or_before(cal, due), -between(rng, 1, 7)), instructed)
-        dates["extended"] = extended
-        dates["ext_notified"] = min(
-            cal.add_working_days(extended, between(rng, 0, 3)), on_or_before(cal, due)
-        )
-        dates["ext_notified"] = max(dates["ext_notified"], extended)
-        closed = cal.add_working_days(on_or_before(cal, due), between(rng, 1, 16))
-        dates["closed"] = max(min(closed, on_or_before(cal, ext_due)), cal.add_working_days(due, 1))
-        p.extension_reason = pick(rng, _EXTENSION_REASONS)
-    else:
-        closed = cal.add_working_days(instructed, between(rng, 15, 36))
-        dates["closed"] = max(min(closed, on_or_before(cal, due)), instructed)
+    if rule is not None:
+        start = dates["routed"] if rule.start.value == "accepted" else p.received
+        closed = min(closed, on_or_before(cal, rule.due(start, cal)))
+    dates["closed"] = max(closed, instructed)
 
 
 #: the order the plan is made in, declared once
@@ -690,7 +821,7 @@ class DossierDraft:
         if route.action is not RouteAction.SELF or d.category is not Category.ACCUSATION:
             disposal = None
         elif disposal is None and d.problem.disposal is not None:
-            disposal = d.problem.disposal[d.specificity]
+            disposal = d.problem.disposal.get(d.specificity) or d.problem.disposal["vague"]
         mode = "impersonation" if d.impersonation else "real_name" if d.person is not None else "anonymous"
         plan = Plan(
             draft=d,
@@ -703,6 +834,7 @@ class DossierDraft:
             repeat=d.repeat_of,
             no_substance=d.no_substance,
             route=route,
+            route_rule=truth.route_rule or "" if over.route is None else "",
             disposal=disposal,
             received=d.received.date(),
             rng=case_rng(self.pack, self.seed, self.index, "dossier-plan"),
@@ -901,7 +1033,7 @@ def _items_value(items: Sequence[Item]) -> tuple[str, str]:
 
 
 def registration(ctx: DossierDraft, p: Plan) -> DocDraft:
-    """登记表: source, reporter, accused, category, the numbered items, the 查重 result."""
+    """登记表: source, reporter, accused, category, the numbered items, the sum reported, the 查重 result."""
     j = ctx.pack.jurisdiction
     person = p.person
     channel = p.channel.zh if p.channel is not Channel.FORWARDED else f"上级转送({j.superior.name})"
@@ -937,18 +1069,37 @@ def registration(ctx: DossierDraft, p: Plan) -> DocDraft:
             ",".join(str(i.no) for i in p.items),
         ),
     ]
+    reported = p.draft.amount
+    if p.accusation and reported is not None:
+        fields.append(FieldDraft("amount", "反映涉及金额", f"{reported}元", str(reported)))
     if p.accusation:
         fields.append(
             FieldDraft("assessment", "内容研判", "只有结论性指责，无具体事实，属无实质内容", "no_substance")
             if p.no_substance
-            else FieldDraft("assessment", "内容研判", "反映有具体问题", "substantive")
+            else FieldDraft("assessment", "内容研判", _SPECIFICITY[p.draft.specificity], p.draft.specificity)
         )
+    related = p.draft.related
     if p.repeat is not None:
         original = p.numbers["original"]
-        text = f"经检索，与{original}({cn_date(p.repeat.received)}收件)反映的问题基本相同，系重复件"
+        text = (
+            f"经检索，与{original}({cn_date(p.repeat.received)}收件)反映的问题相同，无新的事实和证据，"
+            "系重复件"
+        )
         fields += [
             FieldDraft("dedupe", "查重情况", text, original),
             FieldDraft("repeat_of", "关联原件编号", original, original),
+        ]
+    elif related is not None:
+        earlier = p.numbers["related"]
+        added = "新的事实" if p.draft.novelty == "facts" else "新的证据"
+        text = (
+            f"经检索，{earlier}({cn_date(related.received)}收件)系同一人反映同一干部；"
+            f"本件提出{added}，按新线索登记"
+        )
+        fields += [
+            FieldDraft("dedupe", "查重情况", text, None),
+            FieldDraft("related", "相关件编号", earlier, earlier),
+            FieldDraft("repeat_of", "关联原件编号", "—", None),
         ]
     else:
         fields += [
@@ -965,9 +1116,81 @@ def registration(ctx: DossierDraft, p: Plan) -> DocDraft:
     return DocDraft("registration", "信访举报登记表", "registered", fields, paragraphs)
 
 
+def _opinion(ctx: DossierDraft, p: Plan) -> str:
+    """The 拟办意见 of a routing slip: where the item goes and why."""
+    j = ctx.pack.jurisdiction
+    route = p.route
+    action = route.action
+    unit = _unit_name(ctx, route.unit)
+    n = len(p.items)
+    repeat_note = (
+        f"经查重，该件与{p.numbers['original']}反映的问题相同，系重复件。" if p.repeat is not None else ""
+    )
+    if action is RouteAction.FILE:
+        if p.repeat is not None:
+            return (
+                f"{repeat_note}原件已按规定办理，本件没有新的事实和证据。根据有关规定，建议登记后留存备查，"
+                "不再重复办理。"
+            )
+        if p.no_substance:
+            return (
+                "该件只有结论性的指责，没有反映具体问题，也没有可查的线索，属无实质内容件，不予受理，"
+                "建议登记后留存备查。"
+            )
+        return "经审查，该件反映的事项不属于纪检监察机关受理范围，建议登记后留存备查。"
+    if action is RouteAction.ADVISE:
+        how = {Channel.VISIT: "来访人", Channel.PHONE: "来电人"}.get(p.channel, "反映人")
+        return (
+            f"该件反映的事项属于{unit}的职责范围，不属于纪检监察机关受理范围。接谈时已向{how}讲清原因，"
+            f"告知其依法向{unit}反映，并说明了办理途径。建议登记备查。"
+        )
+    if action is RouteAction.TRANSFER:
+        copy = f"同时抄送{_unit_name(ctx, route.copy_to)}跟踪督办，" if route.copy_to else ""
+        return (
+            f"该件反映的事项属于{unit}的职责范围，不属于纪检监察机关受理范围。建议转{unit}依法处理，"
+            f"{copy}请{unit}将办理情况反馈我委。"
+        )
+    if not p.accusation:
+        if p.category is Category.APPEAL:
+            return (
+                f"该件系对本机关所作决定不服提出的{p.problem.name}，属于本机关受理。建议予以受理，交{unit}办理，"
+                "原案审查调查、审理人员不参与办理，按规定期限作出决定并送达申诉人。"
+            )
+        return f"该件系意见建议，建议交{unit}研究办理，" + (
+            "采纳情况予以回复。" if p.mode == "real_name" else "研究采纳。"
+        )
+    assert p.accused is not None
+    if action is RouteAction.REPORT_UP:
+        if p.accused.role is CadreRole.COMMISSION_HEAD:
+            return (
+                f"{repeat_note}该件反映本机关主要负责人{p.accused.name}的问题。按照规定，"
+                f"建议将原件径送{j.superior.name}信访举报部门。"
+            )
+        return (
+            f"{repeat_note}被反映人{p.accused.name}系{p.accused.level.zh}，属于上级纪检监察机关受理。"
+            f"按照干部管理权限，建议径送本机关主要负责人后，将原件报送{j.superior.name}信访举报部门。"
+        )
+    if action is RouteAction.ASSIGN:
+        return (
+            f"{repeat_note}该件反映{_accused_phrase(p)}的问题，共{n}项。被反映人系{p.accused.level.zh}，"
+            f"按照干部管理权限属于下级纪检监察机关受理，建议转{unit}办理，并要求其按期报结。"
+        )
+    assert p.disposal is not None
+    if p.route_rule == "escalate":
+        why = (
+            f"被反映人系{p.accused.level.zh}，反映的问题涉嫌职务犯罪，镇街纪(工)委没有职务犯罪调查权，"
+            f"建议由本委直接办理(提级办理)，交{unit}承办"
+        )
+    elif p.route_rule == "discipline":
+        why = f"被反映人系纪检监察干部，建议交{unit}承办"
+    else:
+        why = f"按照干部管理权限，建议由{unit}承办"
+    return f"该件反映{_accused_phrase(p)}的问题，共{n}项。{why}，拟采取{p.disposal.zh}方式处置。"
+
+
 def routing_slip(ctx: DossierDraft, p: Plan) -> DocDraft:
     """分办单 with the 拟办意见: where the item goes and, for a lead handled here, how it is disposed of."""
-    j, rng = ctx.pack.jurisdiction, p.rng
+    rng = p.rng
     route = p.route
     action = route.action
     fields = [FieldDraft("number", "登记编号", p.numbers["registration"], p.numbers["registration"])]
@@ -987,77 +1210,49 @@ def routing_slip(ctx: DossierDraft, p: Plan) -> DocDraft:
         _person("approver", "审核人", p.people["petitions_head"]),
         _date_field("date", "拟办日期", "routed"),
     ]
-    unit = _unit_name(ctx, route.unit)
-    n = len(p.items)
-    if action is RouteAction.FILE:
-        if p.repeat is not None:
-            opinion = (
-                f"经查重，该件与{p.numbers['original']}反映的问题基本相同，原件已按规定办理。"
-                "根据有关规定，建议登记后留存备查，不再重复交办。"
-            )
-        elif p.no_substance:
-            opinion = (
-                "该件只有结论性的指责，没有反映具体问题，也没有可查的线索，属无实质内容件，"
-                "建议登记后留存备查。"
-            )
-        else:
-            opinion = "经审查，该件反映的事项不属于纪检监察机关受理范围，建议登记后留存备查。"
-    elif action is RouteAction.TRANSFER:
-        opinion = (
-            f"该件反映的事项属于{unit}的职责范围，不属于纪检监察机关受理范围。"
-            f"建议转{unit}依法处理，"
-            + (f"同时抄告{_unit_name(ctx, route.copy_to)}，" if route.copy_to else "")
-            + "并告知信访人。"
-        )
-    elif action is RouteAction.REPORT_UP:
-        assert p.accused is not None
-        opinion = (
-            f"被反映人{p.accused.name}系{p.accused.level.zh}，不属于本级管辖。"
-            f"按照干部管理权限，建议将原件报送{j.superior.name}处理。"
-        )
-    elif action is RouteAction.ASSIGN:
-        assert p.accused is not None
-        opinion = (
-            f"该件反映{_accused_phrase(p)}的问题，共{n}项。被反映人系{p.accused.level.zh}，"
-            f"按照干部管理权限，建议交{unit}办理，并要求其按期报送核查结果。"
-        )
-    elif p.accusation:
-        assert p.disposal is not None
-        opinion = (
-            f"该件反映{_accused_phrase(p)}的问题，共{n}项。按照干部管理权限，建议由{unit}承办，"
-            f"拟采取{p.disposal.zh}方式处置。"
-        )
-    else:
-        opinion = f"该件系{p.category.zh}，属于本机关受理范围，建议予以受理，由{unit}承办，" + (
-            "在规定期限内办结并书面答复信访人。" if p.mode == "real_name" else "在规定期限内办结。"
-        )
-    closing = "" if action is RouteAction.FILE else pick(rng, ("妥否，请领导批示。", "当否，请批示。"))
-    return DocDraft("routing", "信访举报件分办单", "routed", fields, ["拟办意见：" + opinion + closing])
+    quiet = action in (RouteAction.FILE, RouteAction.ADVISE) or _straight_up(p)
+    closing = "" if quiet else pick(rng, ("妥否，请领导批示。", "当否，请批示。"))
+    return DocDraft(
+        "routing", "信访举报件分办单", "routed", fields, ["拟办意见：" + _opinion(ctx, p) + closing]
+    )
+
+
+def _straight_up(p: Plan) -> bool:
+    """A report about this commission's own head goes straight up, without his instruction."""
+    return (
+        p.route.action is RouteAction.REPORT_UP
+        and p.accused is not None
+        and p.accused.role is CadreRole.COMMISSION_HEAD
+    )
 
 
 def leader_instruction(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """领导批示: the leader in charge agrees and says who does what."""
+    """领导批示: the leader in charge agrees and says who does what (for a report to the level above, the
+    commission's head, to whom it goes first)."""
     action = p.route.action
-    if action is RouteAction.FILE:
+    if action in (RouteAction.FILE, RouteAction.ADVISE) or _straight_up(p):
         return None
     j = ctx.pack.jurisdiction
     unit = _unit_name(ctx, p.route.unit)
     if action is RouteAction.REPORT_UP:
-        text = f"同意。按规定报送{j.superior.name}。"
+        text = f"同意。按规定报送{j.superior.name}，不得复制、摘抄，不录入检举举报平台。"
     elif action is RouteAction.TRANSFER:
-        text = f"同意转{unit}处理，并告知信访人。"
+        text = f"同意转{unit}处理，请联系该部门的纪检监察室(组)跟踪督办。"
     elif action is RouteAction.ASSIGN:
-        text = f"同意交{unit}办理。请信访室跟踪督办，按期收回办理结果。"
+        text = f"同意转{unit}办理。请信访室跟踪督办，按期收回办理结果。"
     elif p.disposal is Disposal.PRELIMINARY_VERIFICATION:
         text = f"同意拟办意见。请{unit}按初步核实方式抓紧办理，对反映的问题逐项查清，按时报结。"
     elif p.disposal is Disposal.TALK_INQUIRY:
-        text = f"同意。请{unit}对反映的问题进行函询，函询情况及时报告。"
+        way = "谈话" if p.way == "talk" else "函询"
+        text = f"同意。请{unit}对反映的问题进行{way}，情况及时报告。"
     elif p.disposal is Disposal.HOLD:
         text = f"同意暂存待查。请{unit}留意相关情况，条件成熟时再行处置。"
     elif p.disposal is not None:
         text = f"同意{p.disposal.zh}。请{unit}做好相关工作。"
+    elif p.category is Category.APPEAL:
+        text = f"同意受理。请{unit}成立复查组，调阅原案卷宗，集体研究后按规定期限提出办理意见。"
     else:
-        text = f"同意受理。请{unit}认真研究，在规定期限内办结答复。"
+        text = f"同意。请{unit}认真研究，采纳情况及时回复。"
     fields = [
         FieldDraft("number", "登记编号", p.numbers["registration"], p.numbers["registration"]),
         _person("signer", "批示领导", p.people["leader"], with_post=True),
@@ -1067,7 +1262,7 @@ def leader_instruction(ctx: DossierDraft, p: Plan) -> DocDraft | None:
 
 
 def referral_letter(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """交办函 (assign), 报送函 (report_up) or 转送函 with 抄送 (transfer)."""
+    """交办函 (assign, with its own 报结期限), 报送函 (report_up) or 转送函 with 抄送 (transfer)."""
     action = p.route.action
     if action not in (RouteAction.ASSIGN, RouteAction.REPORT_UP, RouteAction.TRANSFER):
         return None
@@ -1085,11 +1280,12 @@ def referral_letter(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         fields.append(_date_field("date", "发文日期", "referred"))
         who = f"信访人{p.person.name}" if p.person is not None else "群众"
         items = "；".join(i.text.rstrip("。") for i in p.items)
+        copied = f"，同时抄送{_unit_name(ctx, copy)}" if copy else ""
         body = [
             f"{to_name}：",
-            f"我委于{{d:received}}收到{who}反映的信访事项，主要内容是：{items}。",
-            "经审查，该事项属于你单位职责范围，不属于纪检监察机关受理范围。根据《信访工作条例》有关规定，"
-            "现转你单位依法处理，请将处理结果告知信访人。",
+            f"我委于{{d:received}}收到{who}来信反映的信访事项，主要内容是：{items}。",
+            "经审查，该事项属于你单位职责范围，不属于纪检监察机关受理范围。现转你单位依法处理"
+            f"{copied}。请在办理后将处理情况反馈我委，并按规定答复信访人。",
             "附件：信访材料1份",
             commission,
         ]
@@ -1099,66 +1295,53 @@ def referral_letter(ctx: DossierDraft, p: Plan) -> DocDraft | None:
     fields += _accused_fields(p)
     if action is RouteAction.REPORT_UP:
         fields.append(_date_field("date", "发文日期", "referred"))
+        if _straight_up(p):
+            why = "反映本机关主要负责人的问题，按照规定径送你委"
+        else:
+            why = f"被反映人系{p.accused.level.zh}，按照干部管理权限应由你委受理，现将原件报送你委"
         body = [
-            f"{to_name}：",
-            f"我委于{{d:received}}收到反映{_accused_phrase(p)}有关问题的信访举报件。经审查，被反映人系"
-            f"{p.accused.level.zh}，按照干部管理权限应由你委处理，现将原件报送你委。",
+            f"{j.superior.name}信访举报部门：",
+            f"我委于{{d:received}}收到反映{_accused_phrase(p)}有关问题的信访举报件。经审查，{why}。",
             "附件：信访举报件原件1份",
             commission,
         ]
         return DocDraft("referral", "关于报送信访举报件的报告", "referred", fields, body)
-    fields.append(_date_field("due", "办理期限", "ref_due", "{}前报送结果"))
+    fields.append(_date_field("due", "报结期限", "ref_due", "{}前报送结果"))
     fields.append(_date_field("date", "发文日期", "referred"))
     petitions = j.office_by_role("petitions").name
     body = [
         f"{to_name}：",
         f"我委收到反映{_accused_phrase(p)}有关问题的信访举报件(共{len(p.items)}项)。按照干部管理权限，"
-        "现交由你委办理。",
-        f"请你委认真核查，逐项查清反映的问题，于{{d:ref_due}}前将核查情况和处理意见书面报送区纪委监委{petitions}。",
+        "属于你委受理，现转你委办理。",
+        "请你委登记受理，对实名举报的按规定告知受理情况并反馈处理结果；认真核查，逐项查清反映的问题，"
+        f"于{{d:ref_due}}前将核查情况和处理意见书面报送区纪委监委{petitions}。",
         "办理中请严格遵守保密纪律，不得向被反映人及其他无关人员透露举报人情况和举报内容。",
         "附件：信访举报件摘要1份",
         commission,
     ]
-    return DocDraft("referral", "关于交办信访举报件的函", "referred", fields, body)
+    return DocDraft("referral", "关于转交信访举报件的函", "referred", fields, body)
 
 
 def notice_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """受理 / 转送告知记录 for a real-name reporter or petitioner."""
+    """受理告知记录: a real-name reporter told that this commission accepted the item."""
     if "noticed" not in p.dates or p.person is None:
         return None
-    j, rng = ctx.pack.jurisdiction, p.rng
+    rng = p.rng
     teller = p.people["teller"]
     method = pick(rng, tuple(_HOW))
-    action = p.route.action
-    unit = _unit_name(ctx, p.route.unit)
-    if action is RouteAction.TRANSFER:
-        title, kind, label = "信访事项转送告知记录", "transfer", "转送告知"
-        text = (
-            f"告知信访人：其反映的事项不属于纪检监察机关受理范围，我委已转{unit}依法处理，"
-            "可向该单位了解办理情况。"
-        )
-    elif p.accusation:
-        title, kind, label = "实名举报受理情况告知记录", "acceptance", "受理告知"
-        if action is RouteAction.REPORT_UP:
-            then = f"按照干部管理权限，将报送{j.superior.name}处理"
-        elif action is RouteAction.ASSIGN:
-            then = "已按规定交有关纪(工)委办理"
-        else:
-            then = "正在按规定办理"
-        text = f"告知举报人：其反映的问题已于{{d:registered}}登记受理，{then}；同时提醒其对举报内容注意保密。"
-    else:
-        title, kind, label = "信访事项受理告知记录", "acceptance", "受理告知"
-        text = (
-            f"告知信访人：其反映的{p.category.zh}事项已于{{d:routed}}受理，由{unit}办理，将在规定期限内答复。"
-        )
+    text = (
+        "告知举报人：其反映的问题已于{d:registered}登记受理，正在按规定办理；同时提醒其对举报内容注意保密。"
+    )
     fields = [
-        FieldDraft("kind", "告知事项", label, kind),
+        FieldDraft("kind", "告知事项", "受理告知", "acceptance"),
         FieldDraft("to", "告知对象", p.person.name, p.person.name),
         FieldDraft("method", "告知方式", method, method),
         _person("handler", "告知人", teller),
         _date_field("date", "告知日期", "noticed"),
     ]
-    return DocDraft("notice", title, "noticed", fields, [f"{{d:noticed}}，{_HOW[method]}" + text])
+    return DocDraft(
+        "notice", "实名举报受理情况告知记录", "noticed", fields, [f"{{d:noticed}}，{_HOW[method]}" + text]
+    )
 
 
 _HOW = {"电话": "通过电话", "手机短信": "以手机短信", "当面": "当面"}
@@ -1172,9 +1355,15 @@ def _finding(p: Plan, item: Item) -> str:
     who = p.accused.name if p.accused is not None else "被反映人"
     if item.verdict == "substantiated":
         evidence, witness = pick(p.rng, _EVIDENCE), pick(p.rng, _WITNESSES)
-        return f"经调取{evidence}，并与{witness}谈话核实，反映的情况属实，{who}对此予以承认。"
+        sum_ = f"，查实金额{item.proved}元" if item.amount is not None else ""
+        return f"经调取{evidence}，并与{witness}谈话核实，反映的情况属实{sum_}，{who}对此予以承认。"
     if item.verdict == "partly":
-        return "经核查，反映的情况部分属实：有关事实确实存在，但涉及的金额、人数与反映的不完全一致。"
+        if item.amount is not None:
+            return (
+                f"经核查，反映的情况部分属实：有关事实确实存在，但查实的金额为{item.proved}元，"
+                f"与反映的{item.amount}元不一致。"
+            )
+        return "经核查，反映的情况部分属实：有关事实确实存在，但涉及的次数、人数与反映的不完全一致。"
     return "经调取有关资料、走访知情人员，未发现反映的情况，该项问题不属实。"
 
 
@@ -1182,19 +1371,34 @@ CONCLUSIONS: Mapping[str, str] = MappingProxyType(
     {"substantiated": "反映问题属实", "partly": "反映问题部分属实", "unsubstantiated": "反映问题不属实"}
 )
 
+#: what a proposal asks for, as a verification report words it (``{who}``: the person reported)
+_PROPOSALS: Mapping[Proposal, str] = MappingProxyType(
+    {
+        Proposal.CLOSE: "建议予以了结，并向被反映人所在单位党组织说明情况。",
+        Proposal.TALK_REMINDER: "建议对{who}进行谈话提醒，督促其立即纠正。",
+        Proposal.CRITICISM: "建议对{who}进行批评教育，责令其作出书面检查并限期整改。",
+        Proposal.ADMONITION: "建议对{who}予以诫勉谈话，责令退还违规款项。",
+        Proposal.FILE_CASE: "查实的问题需要追究纪律责任，建议按程序对{who}提出拟立案审查调查的意见。",
+    }
+)
 
-def suggestion(p: Plan, conclusion: str) -> str:
-    """The handling a verification proposes for ``conclusion``."""
+
+def suggestion(p: Plan, proposal: Proposal | None) -> str:
+    """The handling a verification proposes."""
     who = p.accused.name if p.accused is not None else "被反映人"
-    if conclusion == "substantiated":
-        return f"建议按程序对{who}提出立案审查调查意见。"
-    if conclusion == "partly":
-        return f"建议对{who}进行谈话提醒，责令其作出书面检查并限期整改。"
-    return "建议予以了结，并做好反馈说明工作。" if p.mode == "real_name" else "建议予以了结。"
+    text = _PROPOSALS.get(proposal or Proposal.CLOSE, _PROPOSALS[Proposal.CLOSE]).format(who=who)
+    if proposal is Proposal.CLOSE and p.mode == "real_name":
+        text += "同时做好对举报人的反馈说明工作。"
+    return text
+
+
+def _verdicts_data(items: Sequence[Item]) -> str:
+    return ",".join(f"{i.no}:{i.verdict}" for i in items)
 
 
 def verification_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """初核报告 answering every reported item in turn, then the conclusion."""
+    """初核报告 answering every reported item in turn, with the sums proved, then the conclusion and a
+    proposal that fits what was proved (the pack's proportionality table)."""
     if p.route.action is not RouteAction.SELF or p.disposal is not Disposal.PRELIMINARY_VERIFICATION:
         return None
     assert p.accused is not None
@@ -1204,7 +1408,19 @@ def verification_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         FieldDraft("unit", "承办部门", office, p.route.unit),
         *_accused_fields(p, "被核查人"),
         FieldDraft("items", "核查事项", shown, data),
+        FieldDraft(
+            "verdicts",
+            "逐项结论",
+            "；".join(f"第{i.no}项{_VERDICTS[i.verdict]}" for i in p.items),
+            _verdicts_data(p.items),
+        ),
+    ]
+    if p.amounts_named:
+        fields.append(FieldDraft("proved", "查实金额", f"{p.proved_amount}元", str(p.proved_amount)))
+    proposal = p.proposal or Proposal.CLOSE
+    fields += [
         FieldDraft("conclusion", "核查结论", CONCLUSIONS[p.conclusion], p.conclusion),
+        FieldDraft("proposal", "处置建议", proposal.zh, proposal.value),
         FieldDraft(
             "handler",
             "核查人员",
@@ -1222,51 +1438,120 @@ def verification_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         paragraphs.append(
             f"{_CN_NUM[k]}、关于反映的第{item.no}项问题：“{item.text.rstrip('。')}”。{_finding(p, item)}"
         )
-    paragraphs.append(verification_summary(p, p.conclusion))
+    paragraphs.append(verification_summary(p, p.conclusion, proposal))
     return DocDraft(
         "verification", f"关于{p.accused.name}同志有关问题的初步核实情况报告", "verified", fields, paragraphs
     )
 
 
-def verification_summary(p: Plan, conclusion: str) -> str:
+def verification_summary(p: Plan, conclusion: str, proposal: Proposal | None) -> str:
     """The last paragraph of a verification report: the overall finding and the proposal."""
-    return f"综上，{CONCLUSIONS[conclusion]}。{suggestion(p, conclusion)}妥否，请审示。"
+    proved = f"，查实金额共计{p.proved_amount}元" if p.amounts_named and p.proved_amount else ""
+    return f"综上，{CONCLUSIONS[conclusion]}{proved}。{suggestion(p, proposal)}妥否，请审示。"
+
+
+def talk_transcript(ctx: DossierDraft, p: Plan) -> DocDraft | None:
+    """谈话笔录: made by the commission (the office's head talks), read over and signed by the person."""
+    if p.way != "talk" or p.accused is None or p.route.action is not RouteAction.SELF:
+        return None
+    head, clerk = p.people["handler_head"], p.people["handler"]
+    place = pick(p.rng, ("区纪委监委谈话室", "区纪委监委机关会议室"))
+    fields = [
+        *_accused_fields(p, "被谈话人"),
+        _person("talker", "谈话人", head, with_post=True),
+        _person("handler", "记录人", clerk),
+        FieldDraft("place", "谈话地点", place, place),
+        FieldDraft(
+            "signature", "被谈话人签名", f"以上笔录我看过，与我说的一致。{p.accused.name}", p.accused.name
+        ),
+        _date_field("date", "谈话时间", "talked"),
+    ]
+    paragraphs = ["问：今天找你谈话，是就反映你的有关问题了解情况，请你如实说明。答：好的，我如实说明。"]
+    for item in p.items:
+        paragraphs.append(f"问：有反映称“{item.text.rstrip('。')}”，情况是否属实？答：我把情况说明一下……")
+    paragraphs.append("问：你还有什么要补充的？答：没有了，我会深刻反思，按组织要求做好整改。")
+    return DocDraft("transcript", "谈话笔录", "talked", fields, paragraphs)
 
 
 def inquiry_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """谈话函询记录: the letter sent to the person reported, the written explanation, the assessment."""
+    """谈话函询情况报告: for a letter, when it was sent and received, the reply (endorsed by the head of the
+    person's Party committee, or sent directly when the person is that head); for a talk, when it was held;
+    then the assessment and how it ended, within a month of the reply or the talk."""
     if p.route.action is not RouteAction.SELF or p.disposal is not Disposal.TALK_INQUIRY:
         return None
     assert p.accused is not None
     office = _unit_name(ctx, p.route.unit)
     shown, data = _items_value(p.items)
-    fields = [
-        FieldDraft("way", "方式", "函询", "letter"),
-        *_accused_fields(p, "被函询人"),
-        FieldDraft("items", "函询事项", shown, data),
-        _date_field("sent", "函询日期", "sent"),
-        _date_field("explained", "收到说明日期", "explained"),
-        FieldDraft("secrecy", "密级", "秘密", "secret"),
+    closed = p.inquiry_outcome == OUTCOME_CLOSED
+    outcome = (
+        ("采信说明，予以了结，并向其发函反馈", OUTCOME_CLOSED)
+        if closed
+        else ("存在轻微问题，予以谈话提醒", "reminder")
+    )
+    fields = [FieldDraft("way", "方式", "谈话" if p.way == "talk" else "函询", p.way)]
+    fields += _accused_fields(p, "被谈话人" if p.way == "talk" else "被函询人")
+    fields.append(FieldDraft("items", "谈话函询事项", shown, data))
+    if p.way == "letter":
+        endorser = p.people.get("endorser")
+        fields += [
+            _date_field("sent", "函询日期", "sent"),
+            _date_field("inquiry_received", "函件送达日期", "inquiry_received"),
+            _date_field("explained", "收到说明日期", "explained"),
+            FieldDraft(
+                "endorser",
+                "签署意见人",
+                f"{endorser.name}({endorser.post})"
+                if endorser
+                else "直接回复(被函询人系党委(党组)主要负责人)",
+                endorser.name if endorser else DIRECT_REPLY,
+            ),
+            FieldDraft("secrecy", "密级", "秘密", "secret"),
+        ]
+    else:
+        fields.append(_date_field("talked", "谈话日期", "talked"))
+    fields += [
+        FieldDraft("outcome", "处理意见", outcome[0], outcome[1]),
         _person("handler", "承办人", p.people["handler"]),
         _person("approver", "审核人", p.people["handler_head"]),
-        _date_field("date", "记录日期", "inquired"),
+        _date_field("date", "报告日期", "inquired"),
     ]
-    paragraphs = [
-        f"函询函要点：{p.accused.name}同志，有反映你存在下列问题，现予函询。请你于收到本函后15个工作日内"
-        f"如实作出书面说明，经所在单位党组织主要负责人签字后报送{office}。"
-    ]
-    paragraphs += [f"{i.no}. {i.text}" for i in p.items]
-    paragraphs.append(
-        f"{p.accused.name}于{{d:explained}}报送书面说明，对函询事项逐项作了说明，所在单位党组织主要负责人已签字背书。"
-    )
-    paragraphs.append(
-        "经分析研判，其说明基本清楚，未发现需要进一步核查的问题，建议采信说明、予以了结，并对其进行提醒。"
-    )
-    return DocDraft("inquiry", "谈话函询情况记录", "inquired", fields, paragraphs, owns=("sent", "explained"))
+    if p.way == "letter":
+        principal = p.people.get("endorser")
+        how = (
+            f"经所在党委(党组)主要负责人签署意见后报送{office}"
+            if principal is not None
+            else f"直接报送{office}(你系党委(党组)主要负责人，无需他人签署意见)"
+        )
+        paragraphs = [
+            f"函询函要点：{p.accused.name}同志，有反映你存在下列问题，现予函询。请你于收到本函后15个工作日内"
+            f"如实作出书面说明，{how}。"
+        ]
+        paragraphs += [f"{i.no}. {i.text}" for i in p.items]
+        signed = f"，{principal.name}已签署意见" if principal is not None else "，系本人直接回复"
+        paragraphs.append(
+            f"{p.accused.name}于{{d:inquiry_received}}收到函件，于{{d:explained}}报送书面说明{signed}，"
+            "对函询事项逐项作了说明。"
+        )
+    else:
+        paragraphs = [
+            f"{{d:talked}}，{office}负责人与{p.accused.name}谈话，就反映的下列问题听取说明，制作了谈话笔录。"
+        ]
+        paragraphs += [f"{i.no}. {i.text}" for i in p.items]
+    if closed:
+        paragraphs.append(
+            "经分析研判，其说明基本清楚，反映的问题没有证据证明存在，建议采信说明、予以了结，并向其发函反馈。"
+        )
+    else:
+        paragraphs.append(
+            "经分析研判，反映的问题部分存在但情节轻微，不需要追究纪律责任，建议对其进行谈话提醒。"
+        )
+    title = "谈话情况报告" if p.way == "talk" else "函询情况报告"
+    owns = () if p.way == "talk" else ("sent", "inquiry_received", "explained")
+    return DocDraft("inquiry", title, "inquired", fields, paragraphs, owns=owns)
 
 
 _EXTENSION_REASONS = (
-    "涉及多个部门的政策衔接，需要组织会商",
+    "涉及多个部门的资料调取，需要组织会商",
     "需要调阅历年档案材料逐件核对",
     "需要赴实地核实有关情况",
     "需要等待有关单位出具书面意见",
@@ -1274,28 +1559,31 @@ _EXTENSION_REASONS = (
 
 
 def extension_approval(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """延期审批: approved before the limit ran out, at most the pack's extension, the reason told."""
+    """延期审批: approved before the limit ran out, at most the pack's extension (and the reason told where
+    the rule asks for that)."""
     if not p.extension:
         return None
     fields = [
         FieldDraft("number", "登记编号", p.numbers["registration"], p.numbers["registration"]),
-        _date_field("accepted", "受理日期", "routed"),
+        _date_field("received", "收件日期", "received"),
         _date_field("orig_due", "原办理期限", "orig_due"),
         _date_field("new_due", "申请延长至", "ext_due"),
         FieldDraft("reason", "延期理由", p.extension_reason, None),
-        _date_field("notified", "告知信访人", "ext_notified", "已于{}告知延期理由"),
+    ]
+    owns: tuple[str, ...] = ()
+    if "ext_notified" in p.dates:
+        fields.append(_date_field("notified", "告知延期理由", "ext_notified", "已于{}告知延期理由"))
+        owns = ("ext_notified",)
+    fields += [
         _person("approver", "批准人", p.people["leader"]),
         _date_field("date", "审批日期", "extended"),
     ]
-    text = (
-        f"该信访事项{p.extension_reason}，难以在规定期限内办结。根据《信访工作条例》有关规定，申请延期办理，"
-        "并将延期理由告知信访人。"
-    )
-    return DocDraft("extension", "信访事项延期办理审批表", "extended", fields, [text], owns=("ext_notified",))
+    text = f"该件{p.extension_reason}，难以在规定期限内办结，申请延期办理。"
+    return DocDraft("extension", "办理期限延期审批表", "extended", fields, [text], owns=owns)
 
 
 def closing_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """办结报告 (for an assigned item: the town commission's report back)."""
+    """办结报告 (for an assigned item: the town commission's report back; for an appeal: the decision)."""
     if "closed" not in p.dates:
         return None
     rng = p.rng
@@ -1305,10 +1593,16 @@ def closing_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         assert p.accused is not None
         town = ctx.staff.teams[p.route.unit]
         verdicts = "；".join(f"第{i.no}项{_VERDICTS[i.verdict]}" for i in p.items)
+        proposal = p.proposal or Proposal.CLOSE
         fields = [
             FieldDraft("unit", "报告单位", unit, p.route.unit),
             *_accused_fields(p),
-            FieldDraft("result", "办理结果", CONCLUSIONS[p.conclusion], p.conclusion),
+            FieldDraft("verdicts", "逐项结论", verdicts, _verdicts_data(p.items)),
+        ]
+        if p.amounts_named:
+            fields.append(FieldDraft("proved", "查实金额", f"{p.proved_amount}元", str(p.proved_amount)))
+        fields += [
+            FieldDraft("result", "办理结果", f"{CONCLUSIONS[p.conclusion]}，{proposal.zh}", proposal.value),
             _person("handler", "承办人", pick(rng, town.staff)),
             _person("approver", "审批人", town.head),
             _date_field("date", "报告日期", "closed"),
@@ -1316,9 +1610,9 @@ def closing_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         petitions = ctx.pack.jurisdiction.office_by_role("petitions").name
         body = [
             f"区纪委监委{petitions}：",
-            f"我委于{{d:referred}}收到交办的反映{p.accused.name}同志有关问题的信访举报件后，即组织人员开展核查，"
-            f"调取了有关资料，与相关人员谈话了解情况。核查情况：{verdicts}。",
-            f"综上，{CONCLUSIONS[p.conclusion]}。{suggestion(p, p.conclusion)}",
+            f"我委于{{d:referred}}收到转来的反映{p.accused.name}同志有关问题的信访举报件后，即登记受理，组织人员"
+            f"开展核查，调取了有关资料，与相关人员谈话了解情况。核查情况：{verdicts}。",
+            verification_summary(p, p.conclusion, proposal).replace("妥否，请审示。", ""),
             "特此报告。",
         ]
         return DocDraft("closing", f"关于{p.accused.name}同志有关问题核查情况的报告", "closed", fields, body)
@@ -1327,31 +1621,51 @@ def closing_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
         assert p.accused is not None and p.disposal is not None
         fields.append(FieldDraft("disposal", "处置方式", p.disposal.zh, p.disposal.value))
         if p.disposal is Disposal.PRELIMINARY_VERIFICATION:
-            result = (result_text(p, p.conclusion), p.conclusion)
+            proposal = p.proposal or Proposal.CLOSE
+            result = (result_text(p, p.conclusion, proposal), proposal.value)
             body = [
                 f"{unit}于{{d:verified}}完成初步核实，形成初核报告，对反映的{len(p.items)}项问题逐项作出了结论。",
                 "经领导审批，该问题线索按办理结果栏所列意见办结。",
             ]
             title = f"关于{p.accused.name}问题线索的办结报告"
         elif p.disposal is Disposal.TALK_INQUIRY:
-            result = ("采信说明，予以了结，并对其进行提醒", "explained")
-            body = [
-                f"{unit}于{{d:sent}}向{p.accused.name}发出函询函，于{{d:explained}}收到其书面说明。"
-                "经分析，说明基本清楚。经领导审批，该问题线索予以了结。"
-            ]
+            way = "谈话" if p.way == "talk" else "函询"
+            if p.inquiry_outcome == OUTCOME_CLOSED:
+                result = (f"{way}后采信说明，予以了结", OUTCOME_CLOSED)
+                end = "经领导审批，该问题线索予以了结，并向被谈话函询人发函反馈。"
+            else:
+                result = (f"{way}后予以谈话提醒", Proposal.TALK_REMINDER.value)
+                end = "经领导审批，对其进行谈话提醒。"
+            start = (
+                "{d:talked}与其谈话"
+                if p.way == "talk"
+                else "{d:sent}向其发出函询函，于{d:explained}收到书面说明"
+            )
+            body = [f"{unit}于{start}。经分析，{end}"]
             title = f"关于{p.accused.name}问题线索的办结报告"
         else:
             result = (p.disposal.zh, p.disposal.value)
-            body = [
-                f"经研判，该问题线索反映较为笼统，暂不具备核查条件，经领导审批，按{p.disposal.zh}处置，"
-                "并在台账中登记备查。"
-            ]
+            if p.disposal is Disposal.CLOSE:
+                text = "经研判，反映的内容系道听途说、主观猜测，没有可查性，经领导审批，予以了结，存档备查。"
+            else:
+                text = (
+                    "经研判，该问题线索有一定可查性，但暂不具备核查条件，经领导审批，暂存待查，"
+                    "并在台账中登记。"
+                )
+            body = [text]
             title = f"关于{p.accused.name}问题线索处置情况的报告"
         fields.append(FieldDraft("result", "办理结果", *result))
+    elif p.category is Category.APPEAL:
+        fields.append(FieldDraft("result", "决定", p.outcome, "closed"))
+        body = [
+            f"{unit}受理后成立复查组，调阅了原案卷宗，听取了申诉人的陈述和理由，经集体研究，提出办理意见，"
+            f"报经批准：{p.outcome}。"
+        ]
+        title = _APPEAL_DECISIONS.get(p.problem.code, "申诉处理决定")
     else:
         fields.append(FieldDraft("result", "办理结果", p.outcome, "closed"))
-        body = [f"{unit}受理该{p.category.zh}事项后，调阅了有关材料，听取了信访人的陈述。{p.outcome}。"]
-        title = "信访事项办结报告"
+        body = [f"{unit}对所提意见建议进行了研究。{p.outcome}。"]
+        title = "意见建议办理情况报告"
     fields += [
         _person("handler", "承办人", p.people["handler"]),
         _person("approver", "审批人", p.people["leader"]),
@@ -1360,37 +1674,108 @@ def closing_report(ctx: DossierDraft, p: Plan) -> DocDraft | None:
     return DocDraft("closing", title, "closed", fields, body)
 
 
-_VERDICTS = {"substantiated": "属实", "partly": "部分属实", "unsubstantiated": "不属实"}
-_PETITION_OUTCOMES: Mapping[Category, tuple[str, ...]] = MappingProxyType(
+_APPEAL_DECISIONS: Mapping[str, str] = MappingProxyType(
     {
-        Category.APPEAL: (
-            "经复核，原决定认定事实清楚、依据充分、程序合规，申诉理由不能成立，维持原决定",
-            "经复核，原决定部分事实认定有误，已建议作出决定的党组织依规予以变更",
-        ),
-        Category.SUGGESTION: (
-            "所提建议具有参考价值，已转有关部门研究并在工作中改进",
-            "所提建议已纳入下一阶段工作安排，相关做法正在推行",
-        ),
-        Category.ACCUSATION: ("已按规定办结",),
-        Category.OUT_OF_SCOPE: ("已按规定转送",),
+        "discipline_appeal": "申诉复查决定",
+        "accountability_appeal": "问责申诉处理决定",
+        "supervision_review": "复审决定",
     }
 )
 
 
-def result_text(p: Plan, conclusion: str) -> str:
+def closure_notice(ctx: DossierDraft, p: Plan) -> DocDraft | None:
+    """了结告知函: a talk or inquiry that ended in 了结 is told to the person in writing (发函反馈)."""
+    if "closure_sent" not in p.dates or p.accused is None:
+        return None
+    office = _unit_name(ctx, p.route.unit)
+    fields = [
+        *_accused_fields(p, "告知对象"),
+        _person("approver", "签发人", p.people["handler_head"]),
+        _date_field("date", "发函日期", "closure_sent"),
+    ]
+    body = [
+        f"{p.accused.name}同志：",
+        "对反映你的有关问题，组织上已经了解清楚。你所作的说明经研究予以采信，该问题予以了结。",
+        "希望你正确对待，严格要求自己。谈话函询情况将在民主生活会(组织生活会)上作出说明。",
+        f"{ctx.pack.jurisdiction.commission.name}{office}",
+    ]
+    return DocDraft("closure", "谈话函询了结告知函", "closure_sent", fields, body)
+
+
+def dept_feedback(ctx: DossierDraft, p: Plan) -> DocDraft | None:
+    """主管部门办理反馈: the department the item went to reports how it was handled (单向反馈)."""
+    if "dept_replied" not in p.dates:
+        return None
+    unit = _unit_name(ctx, p.route.unit)
+    copy = p.route.copy_to
+    result = pick(p.rng, _DEPARTMENT_RESULTS)
+    fields = [
+        FieldDraft("unit", "反馈单位", unit, p.route.unit),
+        FieldDraft(
+            "to", "接收", _unit_name(ctx, copy) if copy else ctx.pack.jurisdiction.commission.name, copy
+        ),
+        FieldDraft("result", "办理情况", result, "handled"),
+        _date_field("date", "反馈日期", "dept_replied"),
+    ]
+    body = [
+        f"关于贵委{{d:referred}}转来信访事项的办理情况：我单位收到后已登记受理，{result}，并已书面答复信访人。",
+        unit,
+    ]
+    return DocDraft("dept_feedback", f"{unit}关于信访事项办理情况的反馈", "dept_replied", fields, body)
+
+
+_DEPARTMENT_RESULTS = (
+    "经调查核实，已督促相关单位整改到位",
+    "经调查，信访人反映的情况部分属实，已依法作出处理",
+    "已向信访人解释相关政策，信访人表示理解",
+)
+
+_VERDICTS = {"substantiated": "属实", "partly": "部分属实", "unsubstantiated": "不属实"}
+#: how an appeal or a suggestion ended, by problem type (else by category)
+_PETITION_OUTCOMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "discipline_appeal": (
+            "经复查，原处分决定认定事实清楚、证据确凿、定性准确、处理恰当、手续完备，申诉理由不能成立，维持原处分决定",
+            "经复查，原处分决定部分事实认定有误，予以变更",
+        ),
+        "accountability_appeal": (
+            "经复查，原问责决定认定事实清楚、责任明确，申诉理由不能成立，维持原问责决定",
+            "经复查，申诉人提出的分工情况属实，对原问责决定予以变更",
+        ),
+        "supervision_review": (
+            "经复审，原政务处分决定认定事实清楚、适用法律正确，予以维持",
+            "经复审，原政务处分决定对违法行为的情节认定有误，予以变更",
+        ),
+        Category.APPEAL.value: ("经复查，维持原决定",),
+        Category.SUGGESTION.value: (
+            "所提建议具有参考价值，已转有关部门研究并在工作中改进",
+            "所提建议已纳入下一阶段工作安排，相关做法正在推行",
+        ),
+        Category.ACCUSATION.value: ("已按规定办结",),
+        Category.OUT_OF_SCOPE.value: ("已按规定转送",),
+    }
+)
+
+
+def result_text(p: Plan, conclusion: str, proposal: Proposal | None) -> str:
     """The result box of a closing report after verification."""
-    return f"{CONCLUSIONS[conclusion]}。{suggestion(p, conclusion)}".rstrip("。")
+    return f"{CONCLUSIONS[conclusion]}。{suggestion(p, proposal)}".rstrip("。")
 
 
 def reply_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """结果反馈记录 (real-name accusation) or 答复意见书 (appeal / suggestion)."""
+    """结果反馈记录 (real-name accusation; by the town commission for an assigned item), 决定送达记录
+    (appeal) or 书面回复 (real-name suggestion)."""
     if "replied" not in p.dates or p.person is None:
         return None
     j, rng = ctx.pack.jurisdiction, p.rng
     told = reply_rule(ctx.pack, p.shape)
     assert told is not None
     kind = told[0]
-    teller = p.people["teller"]
+    if p.route.action is RouteAction.ASSIGN:
+        town = ctx.staff.teams[p.route.unit]
+        teller = pick(rng, town.staff)
+    else:
+        teller = p.people["teller"]
     if kind == "result":
         method = pick(rng, ("当面", "电话"))
         opinion = pick(rng, ("表示满意", "表示认可", "表示理解"))
@@ -1402,14 +1787,34 @@ def reply_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
             FieldDraft("opinion", "举报人意见", opinion, None),
             _date_field("date", "反馈日期", "replied"),
         ]
+        who = f"{_unit_name(ctx, p.route.unit)}" if p.route.action is RouteAction.ASSIGN else ""
         text = (
-            f"{{d:replied}}，以{method}方式向举报人反馈了对其反映问题的核查处理情况，并说明了有关依据。"
+            f"{{d:replied}}，{who}以{method}方式向举报人反馈了对其反映问题的核查处理情况，并说明了有关依据。"
             f"举报人{opinion}。"
         )
         return DocDraft("reply", "实名举报办理结果反馈记录", "replied", fields, [text])
     unit = _unit_name(ctx, p.route.unit)
+    if kind == "decision":
+        fields = [
+            FieldDraft("kind", "送达事项", "决定送达", "decision"),
+            FieldDraft("to", "送达对象", p.person.name, p.person.name),
+            FieldDraft("method", "送达方式", "直接送达", "direct"),
+            _person("handler", "送达人", teller),
+            _date_field("date", "送达日期", "replied"),
+        ]
+        body = [
+            f"{{d:replied}}，将{_APPEAL_DECISIONS.get(p.problem.code, '申诉处理决定')}"
+            f"送达申诉人{p.person.name}，"
+            f"向其说明了决定的理由和依据，申诉人签收。"
+        ]
+        if p.problem.code == "supervision_review":
+            body.append(
+                f"同时告知：对复审决定仍不服的，可以自收到复审决定之日起一个月内向{j.city}监察委员会申请复核；"
+                "复审期间不停止原处理决定的执行。"
+            )
+        return DocDraft("reply", "决定送达记录", "replied", fields, body)
     fields = [
-        FieldDraft("kind", "答复事项", "书面答复", "answer"),
+        FieldDraft("kind", "答复事项", "书面回复", "answer"),
         FieldDraft("to", "答复对象", p.person.name, p.person.name),
         FieldDraft("method", "送达方式", "邮寄送达", "post"),
         _person("handler", "经办人", teller),
@@ -1417,16 +1822,14 @@ def reply_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
     ]
     body = [
         f"{p.person.name}：",
-        f"你于{{d:received}}反映的{p.category.zh}事项，我委已于{{d:routed}}受理，由{unit}办理。现将办理结果答复如下：",
-        f"{p.outcome}。",
-        f"如对本答复意见不服，可以自收到本答复意见书之日起30日内向{j.superior.name}请求复查。",
+        f"你于{{d:received}}提出的意见建议收悉，{unit}已认真研究。{p.outcome}。感谢你对纪检监察工作的关心和支持。",
         j.commission.name,
     ]
-    return DocDraft("reply", "信访事项答复意见书", "replied", fields, body)
+    return DocDraft("reply", "意见建议回复函", "replied", fields, body)
 
 
 def follow_up_record(ctx: DossierDraft, p: Plan) -> DocDraft | None:
-    """回访记录: some weeks after the reply, the reporter is asked whether the matter is settled."""
+    """回访记录: some weeks after the feedback, the reporter is asked whether the matter is settled."""
     if "followed" not in p.dates or p.person is None:
         return None
     rng = p.rng
@@ -1453,10 +1856,13 @@ DOC_STEPS: tuple[DocStep, ...] = (
     leader_instruction,
     referral_letter,
     notice_record,
-    verification_report,
-    inquiry_record,
     extension_approval,
+    verification_report,
+    talk_transcript,
+    inquiry_record,
     closing_report,
+    closure_notice,
+    dept_feedback,
     reply_record,
     follow_up_record,
 )

@@ -21,8 +21,11 @@ from toolkit.packs.yamlio import PathKey, YamlDoc
 
 Fail = Callable[[PathKey, str], None]
 
-#: an article number such as 第十二条 or 第12条: sources name documents, never articles
+#: an article number such as 第十二条 or 第12条
 _ARTICLE = re.compile(r"第\s*[0-9一二三四五六七八九十百零〇两]+\s*条")
+#: what a source may say instead of an article: it could not be checked, it is a named local practice, or
+#: it is the pack's own simplification
+_NO_ARTICLE = ("unverified", "地方做法", "本训练包")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ class DefectType:
     rule
         The rule it breaks, in the pack's own words (Chinese).
     source
-        Where the rule comes from: published documents with their year, or a named local practice.
+        Where the rule comes from: the document, year and article, or a named local practice.
     documents
         The document types in which it shows (for a missing document: those it should follow).
     judgement
@@ -111,7 +114,8 @@ def build_defects(doc: YamlDoc, fail: Fail) -> DefectCatalogue:
     """The catalogue of ``doc`` (already schema-checked); cross-checks report through ``fail``.
 
     Checked beyond the schema: codes and names are unique, an entry lists each document type once, and a
-    source names documents or practices, never article numbers (which are easy to get wrong and go stale).
+    source names the article of the rule (第N条), or says the article is unverified, or names a local
+    practice (地方做法) or this pack's own simplification (本训练包).
     """
     types: dict[str, DefectType] = {}
     names: dict[str, str] = {}
@@ -124,10 +128,11 @@ def build_defects(doc: YamlDoc, fail: Fail) -> DefectCatalogue:
         if raw["name"] in names:
             fail((*at, "name"), f"name {raw['name']!r} is already used by defect {names[raw['name']]!r}")
         names.setdefault(raw["name"], code)
-        if _ARTICLE.search(raw["source"]):
+        if not _ARTICLE.search(raw["source"]) and not any(w in raw["source"] for w in _NO_ARTICLE):
             fail(
                 (*at, "source"),
-                f"{raw['source']!r} cites an article number; name the document (and year) only",
+                f"{raw['source']!r} names no article (第N条); cite the article, or say unverified, "
+                "地方做法 (with whose) or 本训练包",
             )
         documents: list[DocumentType] = []
         for j, value in enumerate(raw["documents"]):
