@@ -18,6 +18,7 @@ I6    u3    none   alice: —                        bob: —
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -34,6 +35,7 @@ from toolkit.audit.model import (
 )
 from toolkit.audit.results import AuditResults, Calibration, audit_results
 from toolkit.domain.dossier import PlantedDefect
+from toolkit.packs import Pack
 from toolkit.packs.rubrics import AuditDimension, AuditRubric, AuditSubitem, GradeBand, RuleRef
 
 RULE = RuleRef("按规定办理", "test")
@@ -304,3 +306,58 @@ def test_deductions_taking_no_points_count_nowhere() -> None:
     assert quiet.disagreements == ()
     assert quiet.rectification == ()
     assert [(c.found, c.false_deductions) for c in quiet.calibration] == [(0, 0), (0, 0)]
+
+
+# -- veto sub-items ----------------------------------------------------------------------------------
+
+#: the hand-built rubric with P2 as its veto sub-item
+VETO_RUBRIC = replace(RUBRIC, veto=("P2",))
+
+
+def test_an_item_with_one_vetoed_review_grades_fail() -> None:
+    vetoed = audit_results(make_audit(PAIRS), REVIEWS, VETO_RUBRIC, ANSWER_KEYS, DEFECT_DIMENSIONS)
+    rows = {r.item.id: r for r in vetoed.items}
+    # I1: bob 95 (excellent), carol 95 with 2 points off P2: her review and the item are vetoed
+    first = rows["I1"]
+    assert first.scores["bob"].grade == "excellent" and first.scores["bob"].vetoed_by == ()
+    assert first.scores["carol"].grade == "fail" and first.scores["carol"].vetoed_by == ("P2",)
+    assert first.mean == pytest.approx(95) and first.grade == "fail" and first.vetoed_by == ("P2",)
+    assert rows["I3"].grade == "fail"  # bob's P2 −5
+    assert {i: r.vetoed_by for i, r in rows.items() if r.vetoed_by} == {"I1": ("P2",), "I3": ("P2",)}
+    assert {i: r.grade for i, r in rows.items() if not r.vetoed_by} == {
+        "I2": "excellent",
+        "I4": "excellent",
+        "I5": "excellent",
+        "I6": None,
+    }
+    assert vetoed.grade_counts() == {"excellent": 3, "fail": 2}
+    # the grades now differ on I1, and the 会商 list says whose grade the veto decided
+    on_i1 = next(d for d in vetoed.disagreements if d.item_id == "I1")
+    assert on_i1.reasons == ("grade", "subitem")
+    assert on_i1.grades == {"bob": "excellent", "carol": "fail"}
+    assert on_i1.vetoed == {"carol": ("P2",)}
+    data = vetoed.to_dict()
+    assert data["items"][0]["vetoed_by"] == ["P2"] and data["items"][1]["vetoed_by"] == []
+    assert data["items"][0]["scores"]["carol"]["vetoed_by"] == ["P2"]
+    assert next(d for d in data["disagreements"] if d["item_id"] == "I1")["vetoed"] == {"carol": ["P2"]}
+    assert data["rubric"]["veto"] == ["P2"]
+
+
+def test_a_draft_on_the_veto_subitem_does_not_veto() -> None:
+    reviews = [review("I4", "bob"), review("I4", "carol", Deduction("P2", 1, "草稿"), done=False)]
+    results = audit_results(make_audit({"I4": ("bob", "carol")}), reviews, VETO_RUBRIC)
+    assert results.items[0].grade == "excellent" and results.items[0].vetoed_by == ()
+
+
+def test_default_pack_a_one_point_leak_fails_the_item(pack: Pack) -> None:
+    reviews = [
+        review("I1", "bob"),
+        review("I1", "carol", Deduction("confidentiality_identity", 1, "函询函附了举报信原件")),
+    ]
+    results = audit_results(make_audit({"I1": ("bob", "carol")}), reviews, pack.audit_rubric)
+    item = results.items[0]
+    assert item.mean == pytest.approx(99.5)
+    assert item.scores["bob"].grade == "excellent"
+    assert item.scores["carol"].grade == "fail" and item.scores["carol"].total == 99
+    assert item.grade == "fail" and item.vetoed_by == ("confidentiality_identity",)
+    assert [d.reasons for d in results.disagreements] == [("grade", "subitem")]

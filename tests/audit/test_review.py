@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -37,21 +38,21 @@ def test_no_deductions_is_full_marks_and_excellent(rubric: AuditRubric) -> None:
 
 
 def test_deductions_on_a_subitem_are_capped_at_its_points(rubric: AuditRubric) -> None:
-    assert rubric.subitem("facts_items_verified").points == 10
+    assert rubric.subitem("facts_items_verified").points == 8
     score = score_review(
         _review(
             Deduction("facts_items_verified", 6, "第2项未核查"),
             Deduction("facts_items_verified", 7, "第3项未核查"),
-            Deduction("feedback_result", 1.5),
+            Deduction("feedback_result", 3.5),
         ),
         rubric,
     )
-    assert score.deducted == {"facts_items_verified": 10, "feedback_result": 1.5}
+    assert score.deducted == {"facts_items_verified": 8, "feedback_result": 3.5}
     assert score.total == 88.5
     assert score.by_dimension["facts"] == 15 and score.by_dimension["feedback"] == 8.5
     assert score.by_dimension["time"] == 15
     assert sum(score.by_dimension.values()) == score.total
-    assert score.grade == "good"
+    assert score.grade == "good" and score.vetoed_by == ()
 
 
 def test_passed_flags_only_the_subitems_deducted_on(rubric: AuditRubric) -> None:
@@ -101,6 +102,29 @@ def test_a_score_has_a_json_form(rubric: AuditRubric) -> None:
     score = score_review(_review(Deduction("procedure_routing", 3), done=False), rubric)
     data = json.loads(json.dumps(score.to_dict()))
     assert data["total"] == 97 and data["done"] is False and data["deducted"] == {"procedure_routing": 3}
+    assert data["vetoed_by"] == []
+    vetoed = score_review(_review(Deduction("confidentiality_identity", 1)), rubric).to_dict()
+    assert json.loads(json.dumps(vetoed))["vetoed_by"] == ["confidentiality_identity"]
+
+
+def test_one_point_off_the_veto_subitem_grades_fail(rubric: AuditRubric) -> None:
+    score = score_review(_review(Deduction("confidentiality_identity", 1, "交办函写明了举报人姓名")), rubric)
+    assert score.total == 99 and score.grade == "fail"
+    assert score.vetoed_by == ("confidentiality_identity",)
+    assert not score.passed["confidentiality_identity"]
+    # the same review under the rubric without its veto would be excellent: the veto decides the grade
+    assert score_review(
+        _review(Deduction("confidentiality_identity", 1)), replace(rubric, veto=())
+    ).grade == ("excellent")
+
+
+def test_deductions_that_take_nothing_do_not_veto(rubric: AuditRubric) -> None:
+    score = score_review(
+        _review(Deduction("confidentiality_identity", 0), Deduction("confidentiality_identity", -1)), rubric
+    )
+    assert score.grade == "excellent" and score.vetoed_by == ()
+    other = score_review(_review(Deduction("confidentiality_marking", 2)), rubric)
+    assert other.grade == "excellent" and other.vetoed_by == ()
 
 
 def test_a_valid_deduction_has_no_problems(rubric: AuditRubric, defect_codes: frozenset[str]) -> None:
@@ -121,7 +145,7 @@ def test_a_valid_deduction_has_no_problems(rubric: AuditRubric, defect_codes: fr
         (Deduction("feedback_result", -2), "points: must be a positive finite number, got -2"),
         (Deduction("feedback_result", math.inf), "points: must be a positive finite number, got inf"),
         (Deduction("feedback_result", math.nan), "points: must be a positive finite number, got nan"),
-        (Deduction("feedback_result", 5), "points: 5 exceed the 4 points of sub-item 'feedback_result'"),
+        (Deduction("feedback_result", 9), "points: 9 exceed the 8 points of sub-item 'feedback_result'"),
         (
             Deduction("feedback_result", 1, defect="no_such_defect"),
             "defect: unknown defect type 'no_such_defect'",
@@ -151,15 +175,15 @@ def test_review_problems_number_the_deductions_and_check_sums(
     rubric: AuditRubric, defect_codes: frozenset[str]
 ) -> None:
     review = _review(
-        Deduction("feedback_result", 3),
+        Deduction("feedback_result", 5),
         Deduction("nope", 1),
-        Deduction("feedback_result", 3),
+        Deduction("feedback_result", 5),
         Deduction("time_feedback", 2),
         Deduction("time_feedback", 2),
     )
     assert review_problems(review, rubric, defect_codes) == [
         "deduction 2: subitem: unknown sub-item 'nope'",
-        "subitem feedback_result: deductions 6 exceed its 4 points",
+        "subitem feedback_result: deductions 10 exceed its 8 points",
     ]
     assert review_problems(_review(Deduction("time_feedback", 4)), rubric, defect_codes) == []
     assert review_problems(_review(), rubric, defect_codes) == []

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Mapping
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from toolkit.audit.results import (
     Disagreement,
     ItemResult,
     RectificationRow,
+    audit_results,
 )
 from toolkit.audit.review import ReviewScore
 from toolkit.i18n import catalogue, t
@@ -590,6 +592,61 @@ def test_empty_results_still_make_a_report(results: AuditResults, pack: Pack) ->
     assert t("report.audit.none.disagreements", "zh") in document
     book = openpyxl.load_workbook(io.BytesIO(audit_workbook_bytes(empty, pack)))
     assert len(_rows(book["评分"])) == 1
+
+
+# -- veto sub-items ----------------------------------------------------------------------------------
+
+#: b1 as the veto; 王五 now deducts 1 point on it in I-003 (张三 kept 100): a one-point veto
+VETO_REVIEWS = (*REVIEWS, Review("I-003", "王五", (Deduction("b1", 1, "反馈晚一天"),), done=True))
+
+
+@pytest.fixture(scope="module")
+def vetoed() -> AuditResults:
+    return audit_results(_results().audit, VETO_REVIEWS, replace(RUBRIC, veto=("b1",)))
+
+
+def test_vetoed_results(vetoed: AuditResults) -> None:
+    rows = {r.item.id: r for r in vetoed.items}
+    assert (rows["I-003"].mean, rows["I-003"].grade, rows["I-003"].vetoed_by) == (99.5, "D", ("b1",))
+    assert (rows["I-004"].mean, rows["I-004"].grade, rows["I-004"].vetoed_by) == (90, "D", ("b1",))
+    assert rows["I-001"].grade == "A" and rows["I-001"].vetoed_by == ()
+
+
+def test_the_workbook_says_which_veto_decided_a_grade(vetoed: AuditResults, pack: Pack) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(audit_workbook_bytes(vetoed, pack, VETO_REVIEWS)))
+    scores = {row[0]: row for row in _rows(book["评分"])[1:]}
+    assert scores["I-003"][7] == 99.5 and scores["I-003"][8] == "不合格（否决项：按时反馈）"
+    assert scores["I-004"][8] == "不合格（否决项：按时反馈）"
+    assert scores["I-001"][8] == "优秀"
+    disagreements = {row[0]: row for row in _rows(book["会商清单"])[1:]}
+    assert disagreements["I-003"][3] == "张三 优秀、王五 不合格（否决项：按时反馈）"
+    en = openpyxl.load_workbook(io.BytesIO(audit_workbook_bytes(vetoed, pack, VETO_REVIEWS, lang="en")))
+    assert {row[0]: row for row in _rows(en["Scores"])[1:]}["I-003"][8] == "Fail (veto: Feedback on time)"
+
+
+def test_the_html_report_lists_the_vetoed_items(vetoed: AuditResults, pack: Pack) -> None:
+    document = audit_report_html(vetoed, pack)
+    assert _parse(document).errors == []
+    section = re.search(r"<section><h2>一票否决的案件</h2>(.*?)</section>", document, re.S)
+    assert section is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows[1:]]
+    assert cells == [
+        ["I-003", HRSS_NAME, "99.5", "不合格（否决项：按时反馈）", "按时反馈", "王五"],
+        ["I-004", HRSS_NAME, "90", "不合格（否决项：按时反馈）", "按时反馈", "张三"],
+    ]
+    assert "否决项：按时反馈。评查人员在否决项上扣分的，该份评查评为“不合格”，不论总分" in section.group(1)
+    assert "张三 优秀、王五 不合格（否决项：按时反馈）" in document  # the consultation list
+    english = audit_report_html(vetoed, pack, "en")
+    assert "<h2>Vetoed items</h2>" in english and "Fail (veto: Feedback on time)" in english
+
+
+def test_without_a_veto_the_reports_say_nothing_of_one(results: AuditResults, pack: Pack) -> None:
+    document = audit_report_html(results, pack)
+    assert t("report.audit.heading.vetoes", "zh") not in document and "否决" not in document
+    clean = audit_results(results.audit, REVIEWS, replace(RUBRIC, veto=("f2",)))
+    quiet = audit_report_html(clean, pack)
+    assert t("report.audit.none.vetoes", "zh") in quiet and "不合格（否决项" not in quiet
 
 
 # -- words and source ----------------------------------------------------------------------------------

@@ -99,6 +99,23 @@ def test_deductions_are_saved_at_once_and_survive_a_reload(
     assert "98" in text_of(again.status)
 
 
+def test_a_one_point_leak_grades_the_review_fail_and_the_page_says_why(
+    audit: Audit, pack: Pack, generator: CaseGenerator, db: str, text_of: Callable[[Any], str]
+) -> None:
+    reviewer = busiest(audit)
+    app = open_as(audit, reviewer, pack, generator, db)
+    deduct(app, "facts_particulars", 1, "金额前后不一")
+    assert "99" in text_of(app.status) and "优秀" in text_of(app.status)
+    deduct(app, "confidentiality_identity", 1, "交办函写明了举报人姓名")
+    status = text_of(app.status)
+    assert "98" in status and "不合格（否决项：举报人信息保密）" in status and "优秀" not in status
+    english = open_as(audit, reviewer, pack, generator, db, lang="en")
+    assert "Fail (veto: Reporter's identity protected)" in text_of(english.status)
+    with Store.open(db) as store:
+        saved = store.reviews(audit.id, reviewer)
+    assert [d.subitem for d in saved[0].deductions] == ["facts_particulars", "confidentiality_identity"]
+
+
 def test_bad_deductions_are_refused_with_a_reason_and_nothing_is_stored(
     audit: Audit, pack: Pack, generator: CaseGenerator, db: str
 ) -> None:

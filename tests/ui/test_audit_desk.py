@@ -132,6 +132,33 @@ def test_progress_and_downloads_follow_the_saved_reviews(
     assert "srcdoc=" in desk.report.value
 
 
+def test_the_desk_report_says_a_leak_vetoed_the_item(
+    pack: Pack, generator: CaseGenerator, db: str, data_dir: Path
+) -> None:
+    desk = make(pack, generator, db, data_dir)
+    desk.create_button.click()
+    with Store.open(db) as store:
+        audit = store.audit(store.audits()[0].id)
+        assert audit is not None
+        item = audit.items[0]
+        first, *others = audit.assignment.pairs[item.id]
+        for name in (first, *others):
+            leak = (
+                (Deduction("confidentiality_identity", 1, "交办函写明了举报人姓名"),) if name == first else ()
+            )
+            review = Review(item.id, name, leak, done=True)
+            store.save_review(
+                audit, review, lambda _s, r=review: score_review(r, pack.audit_rubric).to_dict()
+            )
+    desk.refresh_button.click()
+    vetoed = "不合格（否决项：举报人信息保密）"
+    report = download(desk, ".html").decode("utf-8")
+    assert vetoed in report and "一票否决的案件" in report
+    book = openpyxl.load_workbook(io.BytesIO(download(desk, ".xlsx")))
+    scores = {row[0]: row for row in book["评分"].iter_rows(min_row=2, values_only=True)}
+    assert vetoed in scores[item.id]
+
+
 def test_only_a_trainer_gets_the_desk(pack: Pack, db: str, data_dir: Path) -> None:
     page = audit_desk_app(
         context_from_query("", secret=SECRET, default="zh"), store=db, data_dir=str(data_dir)

@@ -46,6 +46,8 @@ class ItemResult:
 
     ``scores`` holds the reviews marked done, by reviewer name; ``mean`` and ``grade`` (a grade band code)
     are over those, None while no review is done; ``complete`` when every assigned reviewer is done.
+    ``vetoed_by`` lists the veto sub-items any done review deducts on (rubric order): when it is not empty
+    the grade is the rubric's lowest band whatever the mean (one reviewer's finding of a leak is a finding).
     """
 
     item: AuditItem
@@ -54,6 +56,7 @@ class ItemResult:
     mean: float | None
     grade: str | None
     complete: bool
+    vetoed_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +66,7 @@ class ItemResult:
             "mean": self.mean,
             "grade": self.grade,
             "complete": self.complete,
+            "vetoed_by": list(self.vetoed_by),
         }
 
 
@@ -96,7 +100,10 @@ class Agreement:
 
 @dataclass(frozen=True, slots=True)
 class Disagreement:
-    """An item for 会商: reviewers' totals and grades, and the sub-items they split on."""
+    """An item for 会商: reviewers' totals and grades, and the sub-items they split on.
+
+    ``vetoed`` gives, for each reviewer whose grade a veto sub-item decided, the veto sub-items deducted on.
+    """
 
     item_id: str
     unit_name: str
@@ -105,6 +112,7 @@ class Disagreement:
     spread: float
     split_subitems: tuple[str, ...]
     reasons: tuple[str, ...]  # codes: "spread", "grade", "subitem"
+    vetoed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +123,7 @@ class Disagreement:
             "spread": self.spread,
             "split_subitems": list(self.split_subitems),
             "reasons": list(self.reasons),
+            "vetoed": {name: list(codes) for name, codes in self.vetoed.items()},
         }
 
 
@@ -284,7 +293,10 @@ def _assigned_reviews(audit: Audit, reviews: Sequence[Review]) -> dict[tuple[str
 def _item_results(
     audit: Audit, kept: Mapping[tuple[str, str], Review], rubric: AuditRubric
 ) -> tuple[ItemResult, ...]:
-    """Every sampled item with its done reviews scored, in the audit's item order."""
+    """Every sampled item with its done reviews scored, in the audit's item order.
+
+    An item any of whose done reviews is vetoed is graded in the rubric's lowest band.
+    """
     out: list[ItemResult] = []
     for item in audit.items:
         names = tuple(audit.assignment.pairs.get(item.id, ()))
@@ -295,8 +307,12 @@ def _item_results(
                 scores[name] = score_review(review, rubric)
         mean = sum(s.total for s in scores.values()) / len(scores) if scores else None
         grade = rubric.grade(mean / rubric.total).code if mean is not None and rubric.total else None
+        vetoed = {code for s in scores.values() for code in s.vetoed_by}
+        vetoed_by = tuple(code for code in rubric.veto if code in vetoed)
+        if vetoed_by:
+            grade = rubric.veto_grade.code
         complete = bool(names) and len(scores) == len(names)
-        out.append(ItemResult(item, names, scores, mean, grade, complete))
+        out.append(ItemResult(item, names, scores, mean, grade, complete, vetoed_by))
     return tuple(out)
 
 
@@ -344,8 +360,11 @@ def _disagreements(items: Sequence[ItemResult], rubric: AuditRubric) -> tuple[Di
         if split:
             reasons.append("subitem")
         if reasons:
+            vetoed = {name: s.vetoed_by for name, s in r.scores.items() if s.vetoed_by}
             out.append(
-                Disagreement(r.item.id, r.item.unit_name, totals, grades, spread, split, tuple(reasons))
+                Disagreement(
+                    r.item.id, r.item.unit_name, totals, grades, spread, split, tuple(reasons), vetoed
+                )
             )
     out.sort(key=lambda d: (-d.spread, d.item_id))
     return tuple(out)

@@ -1,8 +1,9 @@
 """Scoring one reviewer's review of one item against the pack's audit rubric.
 
 A review is a list of deductions, each on one sub-item of the rubric. :func:`score_review` turns it into a
-:class:`ReviewScore` (deductions on a sub-item capped at its points); :func:`check_deduction` and
-:func:`review_problems` say what is wrong with deductions a reviewer entered, before they are stored.
+:class:`ReviewScore` (deductions on a sub-item capped at its points; a deduction on a veto sub-item grades
+it in the lowest band); :func:`check_deduction` and :func:`review_problems` say what is wrong with
+deductions a reviewer entered, before they are stored.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ class ReviewScore:
     passed
         Sub-item code -> True when nothing was deducted on it, for every sub-item of the rubric.
     grade
-        Code of the grade band of ``total / rubric.total``.
+        Code of the grade band of ``total / rubric.total``; the lowest band's when ``vetoed_by`` is not empty.
+    vetoed_by
+        The rubric's veto sub-items (``AuditRubric.veto``) this review deducts on, in rubric order: why the
+        grade is the lowest whatever the total. Empty when no veto applies.
     """
 
     item_id: str
@@ -47,6 +51,7 @@ class ReviewScore:
     by_dimension: Mapping[str, float]
     passed: Mapping[str, bool]
     grade: str
+    vetoed_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +63,7 @@ class ReviewScore:
             "by_dimension": dict(self.by_dimension),
             "passed": dict(self.passed),
             "grade": self.grade,
+            "vetoed_by": list(self.vetoed_by),
         }
 
 
@@ -66,7 +72,8 @@ def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
 
     Each sub-item loses the sum of the deductions on it, capped at its points; deductions that are not a
     positive finite number count as nothing (:func:`check_deduction` reports them). Totals are rounded to
-    2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7.
+    2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7. Points taken on a veto sub-item, however few, grade
+    the review in the rubric's lowest band (``vetoed_by`` says which).
     """
     taken = _taken(review, rubric)
     deducted = {code: _round(points) for code, points in taken.items() if points > 0}
@@ -75,6 +82,8 @@ def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
     }
     total = _round(rubric.total - sum(taken.values()))
     share = total / rubric.total if rubric.total > 0 else 0.0
+    vetoed_by = rubric.vetoes(taken)
+    grade = rubric.veto_grade if vetoed_by else rubric.grade(share)
     return ReviewScore(
         item_id=review.item_id,
         reviewer=review.reviewer,
@@ -83,7 +92,8 @@ def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
         deducted=deducted,
         by_dimension=by_dimension,
         passed={s.code: taken.get(s.code, 0.0) <= 0 for s in rubric.subitems},
-        grade=rubric.grade(share).code,
+        grade=grade.code,
+        vetoed_by=vetoed_by,
     )
 
 

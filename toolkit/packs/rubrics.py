@@ -9,7 +9,8 @@ the rule that decides it (text and source), and for the fields scored in parts t
 The findings section gives what a false alarm costs and what a clean dossier is worth, each with its rule;
 planted defects are priced by the defect catalogue. The audit section is the hierarchical rubric of a
 quality audit (质量评查): dimensions of sub-items, each sub-item with its points and rule, 100 points in
-all, and each dimension naming the defect catalogue's dimensions it covers.
+all, each dimension naming the defect catalogue's dimensions it covers, and optionally the veto sub-items
+(``veto``): any deduction on one grades the review in the lowest band whatever its total.
 """
 
 from __future__ import annotations
@@ -390,11 +391,14 @@ class AuditRubric:
 
     ``disagreement_points``: two reviewers' totals for one item further apart than this put the item on the
     disagreement list for 会商 (as does a different grade band, or a sub-item one passes and the other fails).
+    ``veto``: codes of the veto sub-items (一票否决), in rubric order; a review that deducts on one of them is
+    graded in the lowest band (:attr:`veto_grade`) whatever its total.
     """
 
     dimensions: tuple[AuditDimension, ...]
     grades: tuple[GradeBand, ...]
     disagreement_points: float = 10.0
+    veto: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -425,11 +429,21 @@ class AuditRubric:
     def grade(self, share: float) -> GradeBand:
         return _band(self.grades, share)
 
+    @property
+    def veto_grade(self) -> GradeBand:
+        """The band a vetoed review (or item) is graded in: the lowest."""
+        return self.grades[-1]
+
+    def vetoes(self, deducted: Mapping[str, float]) -> tuple[str, ...]:
+        """The veto sub-items (in ``veto`` order) on which ``deducted`` (code -> points) takes points."""
+        return tuple(code for code in self.veto if deducted.get(code, 0.0) > 0)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "dimensions": [d.to_dict() for d in self.dimensions],
             "grades": [g.to_dict() for g in self.grades],
             "disagreement_points": self.disagreement_points,
+            "veto": list(self.veto),
         }
 
 
@@ -439,7 +453,8 @@ def build_audit_rubric(doc: YamlDoc, fail: Fail) -> AuditRubric:
     Checked beyond the schema: every sub-item is worth a finite number of points above 0 and together they
     are worth exactly :data:`AUDIT_TOTAL`; dimension codes are unique, and sub-item codes unique across the
     whole rubric; ``defect_dimensions`` are codes of :class:`~toolkit.domain.codes.DefectDimension`, each
-    covered by at most one dimension. The grade bands are checked once, by :func:`build_intake_rubric`.
+    covered by at most one dimension; every ``veto`` code is a sub-item of the rubric, listed once. The grade
+    bands are checked once, by :func:`build_intake_rubric`.
     """
     data = doc.data
     audit = data["audit"]
@@ -524,8 +539,27 @@ def build_audit_rubric(doc: YamlDoc, fail: Fail) -> AuditRubric:
     disagreement = float(audit["disagreement_points"])
     if not math.isfinite(disagreement):
         fail(("audit", "disagreement_points"), f"must be a finite number of points, got {disagreement}")
+    veto = _veto(audit.get("veto", []), subitem_at, fail)
     return AuditRubric(
         dimensions=tuple(dimensions),
         grades=_grades(data["grades"], _ignore),
         disagreement_points=disagreement,
+        veto=tuple(sorted(veto, key=lambda code: subitem_at[code])),
     )
+
+
+def _veto(raw: list[str], subitem_at: Mapping[str, tuple[int, int]], fail: Fail) -> list[str]:
+    """The veto codes of ``raw`` that name a sub-item, each once; others reported through ``fail``."""
+    kept: list[str] = []
+    for k, code in enumerate(raw):
+        where: PathKey = ("audit", "veto", k)
+        if code not in subitem_at:
+            fail(
+                where,
+                f"unknown sub-item {code!r}; a veto must name one of the sub-items: {', '.join(subitem_at)}",
+            )
+        elif code in kept:
+            fail(where, f"sub-item {code!r} is listed twice")
+        else:
+            kept.append(code)
+    return kept

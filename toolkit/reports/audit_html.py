@@ -1,6 +1,7 @@
 """The printable audit report: one self-contained HTML document, A4 when printed.
 
-Sections: title and summary; grade distribution; mean score per unit; average points deducted per
+Sections: title and summary; grade distribution (with the items a veto sub-item graded, when the rubric
+has veto sub-items); mean score per unit; average points deducted per
 dimension; agreement between reviewers; the consultation list; reviewer calibration; and a rectification
 list per unit, each unit starting on a new page in print. Charts are inline SVG
 (:mod:`toolkit.charts`); the document loads nothing (no link, script, image or font file), so it can be
@@ -86,6 +87,7 @@ def audit_report_html(results: AuditResults, pack: Pack, lang: str = "zh") -> st
         f'<p class="subtitle">{_e(results.audit.name)}</p>',
         _summary(labels),
         _grades(labels),
+        _vetoes(labels),
         _units(labels),
         _dimensions(labels),
         _agreement(labels),
@@ -127,6 +129,48 @@ def _grades(labels: AuditLabels) -> str:
         empty_text=labels.msg("chart.no_data"),
     )
     return _chart_section(labels.msg("report.audit.heading.grades"), chart)
+
+
+def _vetoes(labels: AuditLabels) -> str:
+    """The rubric's veto rule and the items it graded ("" when the rubric has no veto sub-item)."""
+    rubric = labels.results.rubric
+    if not rubric.veto:
+        return ""
+    veto_grade = rubric.veto_grade.label(labels.lang)
+    rule = labels.msg(
+        "report.audit.veto.rule",
+        subitems=labels.join([labels.subitem(code) for code in rubric.veto]),
+        grade=veto_grade,
+    )
+    heading = f"<h2>{_e(labels.msg('report.audit.heading.vetoes'))}</h2>"
+    note = f'<p class="note">{_e(rule)}</p>'
+    vetoed = [r for r in labels.results.items if r.vetoed_by]
+    if not vetoed:
+        return f"<section>{heading}<p>{_e(labels.msg('report.audit.none.vetoes'))}</p>{note}</section>"
+    table = _table(
+        [
+            labels.msg("report.audit.col.item"),
+            labels.msg("report.audit.col.unit"),
+            labels.msg("report.audit.col.mean"),
+            labels.msg("report.audit.col.grade"),
+            labels.msg("report.audit.col.veto"),
+            labels.msg("report.audit.col.vetoed_by"),
+        ],
+        [
+            [
+                r.item.id,
+                r.item.unit_name or labels.unit(r.item.unit),
+                _DASH if r.mean is None else fmt_number(r.mean),
+                _grade(labels, r.grade, r.vetoed_by),
+                labels.join([labels.subitem(code) for code in r.vetoed_by]),
+                labels.join([name for name, s in r.scores.items() if s.vetoed_by]),
+            ]
+            for r in vetoed
+        ],
+        numeric={2},
+        keys={0},
+    )
+    return f"<section>{heading}{table}{note}</section>"
 
 
 def _units(labels: AuditLabels) -> str:
@@ -243,7 +287,12 @@ def _disagreements(labels: AuditLabels) -> str:
                 d.item_id,
                 d.unit_name,
                 labels.join([f"{name} {fmt_number(total)}" for name, total in d.totals.items()]),
-                labels.join([f"{name} {labels.grade(code)}" for name, code in d.grades.items()]),
+                labels.join(
+                    [
+                        f"{name} {_grade(labels, code, d.vetoed.get(name, ()))}"
+                        for name, code in d.grades.items()
+                    ]
+                ),
                 fmt_number(d.spread),
                 labels.join([labels.subitem(code) for code in d.split_subitems]),
                 labels.join([labels.reason(code) for code in d.reasons]),
@@ -359,6 +408,15 @@ def _unit_section(labels: AuditLabels, unit: str, rows: Sequence[RectificationRo
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _grade(labels: AuditLabels, code: str | None, vetoed_by: Sequence[str]) -> str:
+    """A grade's label, with the veto sub-items that decided it when there are any."""
+    grade = labels.grade(code)
+    if not vetoed_by or code is None:
+        return grade
+    subitems = labels.join([labels.subitem(s) for s in vetoed_by])
+    return labels.msg("report.audit.grade_vetoed", grade=grade, subitems=subitems)
 
 
 def _value(value: str | int | float | None) -> str:

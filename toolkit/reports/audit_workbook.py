@@ -4,7 +4,8 @@ Sheets (titles translated): summary, sample strata, assignment, reviewer workloa
 agreement, the consultation list, calibration and the rectification list. Each sheet is one table with a bold
 header row, frozen below it, and columns sized to their contents. Every cell holds a value, never a formula:
 text that Excel would read as one (starting with ``=``, ``+``, ``-`` or ``@``) is written as a string cell
-with Excel's quote prefix, so it shows as typed and stays text when edited.
+with Excel's quote prefix, so it shows as typed and stays text when edited. A grade decided by a veto
+sub-item says so, naming the sub-item (scores and consultation sheets).
 """
 
 from __future__ import annotations
@@ -196,7 +197,7 @@ def _scores_sheet(wb: Workbook, labels: AuditLabels) -> None:
             name = r.reviewers[n] if n < len(r.reviewers) else None
             score = r.scores.get(name) if name is not None else None
             row += [name, score.total if score else None]
-        row += [r.mean, labels.grade(r.grade), labels.yes_no(r.complete)]
+        row += [r.mean, _grade(labels, r.grade, r.vetoed_by), labels.yes_no(r.complete)]
         rows.append(row)
     score_columns = {3 + 2 * n + 1: _SCORE for n in range(k)} | {3 + 2 * k: _SCORE}
     table(wb, labels.msg("report.audit.sheet.scores"), headers, rows, formats=score_columns)
@@ -269,7 +270,12 @@ def _disagreements_sheet(wb: Workbook, labels: AuditLabels) -> None:
                 d.item_id,
                 d.unit_name,
                 labels.join([f"{name} {number_text(total)}" for name, total in d.totals.items()]),
-                labels.join([f"{name} {labels.grade(code)}" for name, code in d.grades.items()]),
+                labels.join(
+                    [
+                        f"{name} {_grade(labels, code, d.vetoed.get(name, ()))}"
+                        for name, code in d.grades.items()
+                    ]
+                ),
                 d.spread,
                 labels.join([labels.subitem(code) for code in d.split_subitems]),
                 labels.join([labels.reason(code) for code in d.reasons]),
@@ -320,6 +326,15 @@ def _rectification_sheet(wb: Workbook, labels: AuditLabels) -> None:
 
 
 # -- writing -----------------------------------------------------------------------------------------
+
+
+def _grade(labels: AuditLabels, code: str | None, vetoed_by: Sequence[str]) -> str:
+    """A grade's label, with the veto sub-items that decided it when there are any."""
+    grade = labels.grade(code)
+    if not vetoed_by or code is None:
+        return grade
+    subitems = labels.join([labels.subitem(s) for s in vetoed_by])
+    return labels.msg("report.audit.grade_vetoed", grade=grade, subitems=subitems)
 
 
 def _subitem_kappas(labels: AuditLabels) -> list[tuple[str, float | None]]:

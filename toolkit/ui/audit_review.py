@@ -148,7 +148,12 @@ class AuditReviewApp:
         self.done.description = t("audit.reopen" if review.done else "audit.done", self.lang)
         self.done.button_style = "" if review.done else "success"
         score = score_review(review, self.rubric)
-        grade = self.rubric.grade(score.total / self.rubric.total).label(self.lang)
+        grade = next(g for g in self.rubric.grades if g.code == score.grade).label(self.lang)
+        if score.vetoed_by:
+            subitems = t("audit.sep", self.lang).join(
+                self.rubric.subitem(code).label(self.lang) for code in score.vetoed_by
+            )
+            grade = t("audit.grade_vetoed", self.lang, grade=grade, subitems=subitems)
         state = t(f"audit.state.{self._state(review.item_id)}", self.lang)
         line = t("audit.score", self.lang, total=f"{score.total:g}", grade=grade)
         self.status.value = f'<p class="xf-lead">{html.escape(line)} · {html.escape(state)}</p>'
