@@ -68,9 +68,11 @@ class ReviewScore:
 
 
 def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
-    """Score ``review``; deductions on sub-items the rubric lacks raise KeyError (check them first).
+    """Score ``review`` with ``rubric``.
 
-    Each sub-item loses the sum of the deductions on it, capped at its points; deductions that are not a
+    A deduction on a sub-item the rubric lacks counts nothing: it was made under another version of the
+    pack's rubric (a stored review outlives a pack upgrade), and new ones are refused when saved
+    (:func:`check_deduction`). Each sub-item loses the sum of the deductions on it, capped at its points; deductions that are not a
     positive finite number count as nothing (:func:`check_deduction` reports them). Totals are rounded to
     2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7. Points taken on a veto sub-item, however few, grade
     the review in the rubric's lowest band (``vetoed_by`` says which).
@@ -151,11 +153,11 @@ def review_problems(review: Review, rubric: AuditRubric, defect_codes: frozenset
 
 
 def _taken(review: Review, rubric: AuditRubric) -> dict[str, float]:
-    """Points taken per sub-item (capped at its points); KeyError for a sub-item the rubric lacks."""
+    """Points taken per sub-item (capped at its points); sub-items the rubric lacks are left out."""
+    known = {s.code for s in rubric.subitems}
     sums: dict[str, float] = {}
     for deduction in review.deductions:
-        rubric.subitem(deduction.subitem)
-        if _counts(deduction.points):
+        if deduction.subitem in known and _counts(deduction.points):
             sums[deduction.subitem] = sums.get(deduction.subitem, 0.0) + deduction.points
     return {code: min(points, rubric.subitem(code).points) for code, points in sums.items()}
 

@@ -11,7 +11,7 @@ words for the agreement statistics and the summary rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from toolkit.audit.results import AuditResults
@@ -154,6 +154,14 @@ class AuditLabels:
             return ""
         band = next((g for g in self.results.rubric.grades if g.code == code), None)
         return band.label(self.lang) if band else code
+
+    def vetoed_grade(self, code: str | None, vetoed_by: Sequence[str]) -> str:
+        """A grade's label, with the veto sub-items that decided it when there are any."""
+        grade = self.grade(code)
+        if not vetoed_by or code is None:
+            return grade
+        subitems = self.join([self.subitem(s) for s in vetoed_by])
+        return self.msg("report.audit.grade_vetoed", grade=grade, subitems=subitems)
 
     def dimension(self, code: str) -> str:
         dim = next((d for d in self.results.rubric.dimensions if d.code == code), None)

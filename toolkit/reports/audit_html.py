@@ -161,7 +161,7 @@ def _vetoes(labels: AuditLabels) -> str:
                 r.item.id,
                 r.item.unit_name or labels.unit(r.item.unit),
                 _DASH if r.mean is None else fmt_number(r.mean),
-                _grade(labels, r.grade, r.vetoed_by),
+                labels.vetoed_grade(r.grade, r.vetoed_by),
                 labels.join([labels.subitem(code) for code in r.vetoed_by]),
                 labels.join([name for name, s in r.scores.items() if s.vetoed_by]),
             ]
@@ -289,7 +289,7 @@ def _disagreements(labels: AuditLabels) -> str:
                 labels.join([f"{name} {fmt_number(total)}" for name, total in d.totals.items()]),
                 labels.join(
                     [
-                        f"{name} {_grade(labels, code, d.vetoed.get(name, ()))}"
+                        f"{name} {labels.vetoed_grade(code, d.vetoed.get(name, ()))}"
                         for name, code in d.grades.items()
                     ]
                 ),
@@ -408,15 +408,6 @@ def _unit_section(labels: AuditLabels, unit: str, rows: Sequence[RectificationRo
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _grade(labels: AuditLabels, code: str | None, vetoed_by: Sequence[str]) -> str:
-    """A grade's label, with the veto sub-items that decided it when there are any."""
-    grade = labels.grade(code)
-    if not vetoed_by or code is None:
-        return grade
-    subitems = labels.join([labels.subitem(s) for s in vetoed_by])
-    return labels.msg("report.audit.grade_vetoed", grade=grade, subitems=subitems)
 
 
 def _value(value: str | int | float | None) -> str:

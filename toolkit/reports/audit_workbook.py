@@ -197,7 +197,7 @@ def _scores_sheet(wb: Workbook, labels: AuditLabels) -> None:
             name = r.reviewers[n] if n < len(r.reviewers) else None
             score = r.scores.get(name) if name is not None else None
             row += [name, score.total if score else None]
-        row += [r.mean, _grade(labels, r.grade, r.vetoed_by), labels.yes_no(r.complete)]
+        row += [r.mean, labels.vetoed_grade(r.grade, r.vetoed_by), labels.yes_no(r.complete)]
         rows.append(row)
     score_columns = {3 + 2 * n + 1: _SCORE for n in range(k)} | {3 + 2 * k: _SCORE}
     table(wb, labels.msg("report.audit.sheet.scores"), headers, rows, formats=score_columns)
@@ -272,7 +272,7 @@ def _disagreements_sheet(wb: Workbook, labels: AuditLabels) -> None:
                 labels.join([f"{name} {number_text(total)}" for name, total in d.totals.items()]),
                 labels.join(
                     [
-                        f"{name} {_grade(labels, code, d.vetoed.get(name, ()))}"
+                        f"{name} {labels.vetoed_grade(code, d.vetoed.get(name, ()))}"
                         for name, code in d.grades.items()
                     ]
                 ),
@@ -326,15 +326,6 @@ def _rectification_sheet(wb: Workbook, labels: AuditLabels) -> None:
 
 
 # -- writing -----------------------------------------------------------------------------------------
-
-
-def _grade(labels: AuditLabels, code: str | None, vetoed_by: Sequence[str]) -> str:
-    """A grade's label, with the veto sub-items that decided it when there are any."""
-    grade = labels.grade(code)
-    if not vetoed_by or code is None:
-        return grade
-    subitems = labels.join([labels.subitem(s) for s in vetoed_by])
-    return labels.msg("report.audit.grade_vetoed", grade=grade, subitems=subitems)
 
 
 def _subitem_kappas(labels: AuditLabels) -> list[tuple[str, float | None]]:
