@@ -46,6 +46,41 @@ def test_generate_cases_writes_one_case_per_line(tmp_path: Path) -> None:
     assert [c["index"] for c in cases] == list(range(12))
 
 
+def test_generate_history_writes_what_dedupe_searches(tmp_path: Path, pack: Pack) -> None:
+    """The history ledger of a seed holds every original its repeats and new leads point to, with the
+    fields 查重 searches by."""
+    history, cases = tmp_path / "history.jsonl", tmp_path / "cases.jsonl"
+    assert main(["generate", "history", "--seed", "4", "--out", str(history)]) == 0
+    assert main(["generate", "cases", "--seed", "4", "--count", "300", "--out", str(cases)]) == 0
+    records = {r["id"]: r for r in map(json.loads, history.read_text(encoding="utf-8").splitlines())}
+    assert len(records) == pack.mix.history_size
+    first = next(iter(records.values()))
+    assert set(first) == {
+        "id",
+        "pack",
+        "received_at",
+        "channel",
+        "reporter_name",
+        "accused",
+        "problem_type",
+        "summary",
+    }
+    linked = 0
+    for case in map(json.loads, cases.read_text(encoding="utf-8").splitlines()):
+        earlier = case["truth"]["repeat_of"] or case["truth"]["related_to"]
+        if earlier is None:
+            continue
+        linked += 1
+        record = records[earlier]
+        assert record["received_at"] < case["received_at"][:10]
+        assert [a["name"] for a in record["accused"]] == [a["name"] for a in case["accused"]]
+        assert record["problem_type"] == case["truth"]["problem_type"]
+    assert linked > 10
+    again = tmp_path / "again.jsonl"
+    assert main(["generate", "history", "--seed", "4", "--out", str(again)]) == 0
+    assert again.read_bytes() == history.read_bytes()
+
+
 def test_same_seed_gives_identical_bytes_in_separate_processes(tmp_path: Path) -> None:
     outs = []
     for n, hashseed in enumerate(("1", "987")):

@@ -172,6 +172,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dossiers.set_defaults(run=cmd_generate_dossiers)
 
+    history = gen_sub.add_parser(
+        "history",
+        help="the history ledger 查重 searches for a seed, as JSON lines",
+        description="Write the earlier items that the cases of a seed may repeat or follow, as 查重 searches "
+        "them: one item per line with its id, received_at, channel, reporter_name, accused (name, unit, "
+        "unit_name), problem_type and summary. The same pack version and seed give the same output.",
+    )
+    history.add_argument(
+        "--pack", default="default", help="pack name under scenarios/ or a pack folder (default: default)"
+    )
+    history.add_argument(
+        "--seed", type=_seed, required=True, help="seed (whole number ≥ 0) of the cases it goes with"
+    )
+    history.add_argument(
+        "--out", type=Path, required=True, help="output file (.jsonl), or - for standard output"
+    )
+    history.set_defaults(run=cmd_generate_history)
+
     _ledger_parser(sub)
     from toolkit.cli_audit import add_audit_parser
     from toolkit.cli_competition import add_competition_parser
@@ -573,6 +591,24 @@ def cmd_generate_dossiers(args: argparse.Namespace) -> int:
             fh.write(orjson.dumps(dossier.to_dict(), option=orjson.OPT_APPEND_NEWLINE))
 
     _write_atomically(args.out, ".jsonl", write)
+    return 0
+
+
+def cmd_generate_history(args: argparse.Namespace) -> int:
+    import orjson
+
+    from toolkit.generate.cases import CaseGenerator
+    from toolkit.packs import load_pack
+
+    pack = load_pack(args.pack)
+
+    def write(fh: BinaryIO) -> None:
+        for record in CaseGenerator(pack).history(args.seed):
+            fh.write(orjson.dumps(record.to_dict(pack), option=orjson.OPT_APPEND_NEWLINE))
+
+    _write_atomically(args.out, ".jsonl", write)
+    if str(args.out) != "-":
+        print(f"wrote {pack.mix.history_size} history items to {args.out}", file=sys.stderr)
     return 0
 
 

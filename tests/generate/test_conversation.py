@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from toolkit.domain.codes import Category, Channel, Flag, Level
+from toolkit.domain.codes import Category, Channel, Flag, Level, RouteAction
 from toolkit.domain.conversation import Conversation
 from toolkit.domain.models import Case
 from toolkit.errors import GenerationError
@@ -115,7 +115,11 @@ def test_out_of_scope_model_names_the_handling_department(talks: list[Talk], pac
         handler = pack.jurisdiction.name(case.truth.route.unit)
         handle = next(t for t in conv.turns if t.stage == "handle")
         assert handler in handle.model.text, (case.id, handle.model.text)
-        assert "移交" in handle.model.text or "转" in handle.model.text
+        # a visitor or caller out of scope is told where to go (检举控告工作规则 不予受理的规定;
+        # 信访工作条例 第二十三条第一款): the model reply does not promise to pass the matter on
+        assert case.truth.route.action is RouteAction.ADVISE
+        assert "反映" in handle.model.text
+        assert "移交" not in handle.model.text and "转过去" not in handle.model.text
         for option in handle.options:
             if option.fault is not None and option.fault.code == "flat_refusal":
                 assert handler not in option.text

@@ -16,7 +16,7 @@ from toolkit.errors import GenerationError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.checker import check_dossier
 from toolkit.generate.defects import INJECTORS, REPLANS, near_name, register
-from toolkit.generate.dossiers import DossierDraft, build_dossier, dossiers
+from toolkit.generate.dossiers import DossierDraft, build_dossier
 from toolkit.packs import Pack, load_pack
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -61,8 +61,13 @@ def _location_exists(dossier: Dossier, planted: PlantedDefect) -> None:
         dossier.document(other)
 
 
+#: injectors of defect types the default pack does not list: they need a rule it does not have (a duty to
+#: tell the reason for an extension: the 信访工作条例's, which binds the department, not this commission)
+NOT_IN_DEFAULT = {"extension_reason_not_told"}
+
+
 def test_every_defect_type_has_an_injector_and_every_injector_a_type(pack: Pack) -> None:
-    assert set(pack.defects.codes()) == set(INJECTORS)
+    assert set(pack.defects.codes()) == set(INJECTORS) - NOT_IN_DEFAULT
     assert REPLANS <= set(INJECTORS)
 
 
@@ -100,30 +105,52 @@ def test_a_second_file_of_each_type_is_found_too(pack: Pack, code: str) -> None:
 
 def test_judgement_defects_carry_their_truth(pack: Pack) -> None:
     gen = _generator()
-    dossier, planted = _plant("wrong_disposal", Level.HARD)
-    truth = gen.case(SEED, dossier.index, Level.HARD).truth
-    assert truth.disposal is Disposal.PRELIMINARY_VERIFICATION
-    slip = dossier.document(planted.document)
-    assert slip.field("disposal").data == Disposal.TALK_INQUIRY.value
-    assert "初步核实" in planted.note
-
+    assert {c for c in CODES if pack.defects.get(c).judgement} == {"wrong_problem_type"}
     dossier, planted = _plant("wrong_problem_type", Level.EASY)
     truth = gen.case(SEED, dossier.index, Level.EASY).truth
     shown = dossier.document(planted.document).field("problem")
     assert shown is not None and shown.data != truth.problem_type and shown.value in planted.note
 
+
+def test_a_lighter_disposal_for_checkable_facts_is_found_from_the_file(pack: Pack) -> None:
+    gen = _generator()
+    dossier, planted = _plant("wrong_disposal", Level.HARD)
+    truth = gen.case(SEED, dossier.index, Level.HARD).truth
+    assert truth.disposal is Disposal.PRELIMINARY_VERIFICATION
+    slip = dossier.document(planted.document)
+    assert slip.field("disposal").data == Disposal.TALK_INQUIRY.value
+    assert dossier.documents[0].field("assessment").data == "specific"
+    assert "初步核实" in planted.note
+
+
+def test_a_conclusion_against_the_item_findings_is_found_from_the_file() -> None:
     dossier, planted = _plant("conclusion_contradicts_findings", Level.EASY)
     report = dossier.document(planted.document)
     assert report.field("conclusion").data == "unsubstantiated"
-    assert any("反映的情况属实" in p or "部分属实" in p for p in report.paragraphs[1:-1])
-    closing = next(d for d in dossier.documents if d.type is DocumentType.CLOSING_REPORT)
-    assert planted.shows_in == (closing.id,)
-    assert closing.field("result").data == "unsubstantiated"
+    assert "substantiated" in report.field("verdicts").data.replace("unsubstantiated", "")
+
+
+def test_a_disproportionate_proposal_is_found_and_the_proposal_shown_is_another() -> None:
+    for level in (Level.EASY, Level.HARD):
+        dossier, planted = _plant("disproportionate_proposal", level)
+        doc = dossier.document(planted.document)
+        key = planted.location.split(":")[1]
+        clean = build_dossier(_generator(), SEED, dossier.index, level=level)
+        same = next(d for d in clean.documents if d.type is doc.type)
+        assert doc.field(key).data != same.field(key).data
+        assert "不相称" in planted.note
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4])
 def test_k_defects_are_k_distinct_types_all_found(pack: Pack, generator: CaseGenerator, count: int) -> None:
-    for dossier in dossiers(generator, SEED, 30, defects=count):
+    made = []
+    for index in range(36):
+        try:
+            made.append(build_dossier(generator, SEED, index, defects=count, level=list(Level)[index % 3]))
+        except GenerationError:
+            assert count == 4  # a simple file (a suggestion, an item logged and kept) takes fewer
+    assert len(made) >= 30
+    for dossier in made:
         codes = [p.defect for p in dossier.answer_key]
         assert len(codes) == len(set(codes)) == count
         mechanical = {
@@ -154,8 +181,8 @@ def test_many_defects_over_many_files_stay_findable(pack: Pack, generator: CaseG
 
 
 def test_too_many_defects_for_a_file_is_an_error_naming_the_count(generator: CaseGenerator) -> None:
-    with pytest.raises(GenerationError, match="of the 26 defect"):
-        build_dossier(generator, SEED, 0, defects=26)
+    with pytest.raises(GenerationError, match=f"of the {len(CODES)} defect"):
+        build_dossier(generator, SEED, 0, defects=len(CODES))
 
 
 def test_planting_is_deterministic(generator: CaseGenerator) -> None:
@@ -230,9 +257,15 @@ def test_subtle_versions_of_box_defects(pack: Pack) -> None:
 
     dossier, planted = _plant("secrecy_mark_missing", Level.HARD)
     assert dossier.document(planted.document).field("secrecy").value == "公开"
-    dossier, planted = _plant("copy_to_missing", Level.HARD)
-    box = dossier.document(planted.document).field("copy_to")
-    assert box is not None and box.value and box.data != pack.rules.routing["out_of_scope"].copy_to
+    for level in (Level.MEDIUM, Level.HARD):
+        dossier, planted = _plant("copy_to_missing", level)
+        box = dossier.document(planted.document).field("copy_to")
+        clean = build_dossier(_generator(), SEED, dossier.index, level=level)
+        right = next(d for d in clean.documents if d.type is DocumentType.REFERRAL_LETTER).field("copy_to")
+        assert box is not None and right is not None and box.value and box.data != right.data
+        # the old habit at medium level: the 信访局 instead of the office that follows the department
+        if level is Level.MEDIUM:
+            assert "信访局" in box.value
 
 
 def test_identity_leaks_name_the_reporter_blatantly_or_by_the_back_door() -> None:

@@ -35,16 +35,19 @@ def _name(doc: Document) -> str:
     if doc.type is DocumentType.REPLY_RECORD:
         kind = doc.field("kind")
         assert kind is not None
-        return "notice" if kind.data in ("acceptance", "transfer") else "reply"
+        return "notice" if kind.data == "acceptance" else "reply"
     return {
         DocumentType.REGISTRATION: "registration",
         DocumentType.ROUTING_SLIP: "routing",
         DocumentType.LEADER_INSTRUCTION: "instruction",
         DocumentType.REFERRAL_LETTER: "referral",
         DocumentType.VERIFICATION_REPORT: "verification",
+        DocumentType.TALK_TRANSCRIPT: "transcript",
         DocumentType.INQUIRY_RECORD: "inquiry",
         DocumentType.EXTENSION_APPROVAL: "extension",
         DocumentType.CLOSING_REPORT: "closing",
+        DocumentType.CLOSURE_NOTICE: "closure",
+        DocumentType.DEPARTMENT_FEEDBACK: "dept_feedback",
         DocumentType.FOLLOW_UP_RECORD: "follow_up",
     }[doc.type]
 
@@ -90,6 +93,7 @@ def test_the_sample_covers_every_route_category_and_disposal(files: list[Dossier
         "preliminary_verification",
         "talk_inquiry",
         "hold",
+        "close",
         None,
     }
     names = Counter(_name(doc) for d in files for doc in d.documents)
@@ -99,52 +103,84 @@ def test_the_sample_covers_every_route_category_and_disposal(files: list[Dossier
         "instruction",
         "referral",
         "notice",
-        "verification",
-        "inquiry",
         "extension",
+        "verification",
+        "transcript",
+        "inquiry",
         "closing",
+        "closure",
+        "dept_feedback",
         "reply",
         "follow_up",
     }
 
 
-def _expected(dossier: Dossier) -> list[str]:
-    """The documents a correct file of this shape holds, in file order (as the module docstring says)."""
+def _commission_head(pack: Pack, dossier: Dossier) -> bool:
+    reg = dossier.documents[0]
+    box = reg.field("accused")
+    return box is not None and any(c.name == box.data and "区纪委书记" in c.post for c in pack.cadres)
+
+
+def _expected(pack: Pack, dossier: Dossier) -> list[str]:
+    """The documents a correct file of this shape holds, in file order, from the rules: who accepts tells
+    (检举控告工作规则 第十六条), a report for the level above goes to this commission's head first (第十五条),
+    one about that head goes straight up; a talk leaves a transcript (监督执纪工作规则 第二十八条); a talk or
+    inquiry ending in 了结 is told to the person (第三十条)."""
     category, action, real_name, disposal = _facts(dossier)
     docs = _docs(dossier)
-    if action is RouteAction.FILE:
+    if action in (RouteAction.FILE, RouteAction.ADVISE):
         return ["registration", "routing"]
+    if action is RouteAction.REPORT_UP:
+        return [
+            "registration",
+            "routing",
+            *([] if _commission_head(pack, dossier) else ["instruction"]),
+            "referral",
+        ]
     out = ["registration", "routing", "instruction"]
-    if action in (RouteAction.REPORT_UP, RouteAction.TRANSFER):
-        return [*out, "referral", *(["notice"] if real_name else [])]
+    if action is RouteAction.TRANSFER:
+        return [*out, "referral", "dept_feedback"]
     if action is RouteAction.ASSIGN:
-        out += ["referral", *(["notice"] if real_name else []), "closing"]
-        return out + (["reply", "follow_up"] if real_name else [])
-    out += ["notice"] if real_name else []
+        if _box(dossier.documents[0], "dedupe"):  # a repeat passed down again: logged there with the original
+            return [*out, "referral"]
+        return [*out, "referral", "closing", *(["reply", "follow_up"] if real_name else [])]
     if category is Category.ACCUSATION:
-        out += {"preliminary_verification": ["verification"], "talk_inquiry": ["inquiry"]}.get(
-            disposal or "", []
-        )
-    elif "extension" in docs:
-        out.append("extension")
+        out += ["notice"] if real_name else []
+        out += ["extension"] if "extension" in docs else []
+        if disposal == "preliminary_verification":
+            out.append("verification")
+        elif disposal == "talk_inquiry":
+            out += ["transcript", "inquiry"] if "transcript" in docs else ["inquiry"]
+        out.append("closing")
+        if "inquiry" in docs and _box(docs["inquiry"], "outcome") == "close":
+            out.append("closure")
+        return out + (["reply", "follow_up"] if real_name else [])
     out.append("closing")
-    return out + (["reply", "follow_up"] if real_name else [])
+    if category is Category.APPEAL:
+        return [*out, "reply"]
+    return out + (["reply"] if real_name else [])
 
 
-def test_documents_per_route(files: list[Dossier]) -> None:
+def test_documents_per_route(files: list[Dossier], pack: Pack) -> None:
     for dossier in files:
-        assert [_name(d) for d in dossier.documents] == _expected(dossier), dossier.index
+        assert [_name(d) for d in dossier.documents] == _expected(pack, dossier), dossier.index
         assert [d.id for d in dossier.documents] == [f"d{i}" for i in range(1, len(dossier.documents) + 1)]
 
 
-def test_transfers_copy_the_office_rules_yaml_names(files: list[Dossier], pack: Pack) -> None:
-    copy_to = pack.rules.routing["out_of_scope"].copy_to
+def test_transfers_copy_the_office_that_follows_the_department(files: list[Dossier], pack: Pack) -> None:
+    """双向移交、单向反馈: transferred to the competent department, copied to the 纪检监察室 or 派驻纪检监察组
+    that liaises with it, and the department reports back."""
+    liaison = {code: o.code for o in pack.jurisdiction.offices for code in o.units}
     transfers = [d for d in files if _facts(d)[1] is RouteAction.TRANSFER]
     assert transfers
     for dossier in transfers:
         docs = _docs(dossier)
-        assert _box(docs["referral"], "copy_to") == copy_to
-        assert _box(docs["routing"], "copy_to") == copy_to
+        department = _box(docs["referral"], "to")
+        assert _box(docs["referral"], "copy_to") == liaison[department] != "u_xfj"
+        assert _box(docs["routing"], "copy_to") == liaison[department]
+        feedback = docs["dept_feedback"]
+        assert _box(feedback, "unit") == department and _box(feedback, "to") == liaison[department]
+        assert feedback.date > docs["referral"].date
 
 
 def test_repeats_link_the_original_found_by_the_dedupe_search(files: list[Dossier]) -> None:
@@ -153,8 +189,12 @@ def test_repeats_link_the_original_found_by_the_dedupe_search(files: list[Dossie
     for dossier in repeats:
         reg = dossier.documents[0]
         assert _box(reg, "repeat_of") == _box(reg, "dedupe")
-        assert _box(dossier.documents[1], "action") == "file"
-        assert "留存备查" in dossier.documents[1].paragraphs[0]
+        action = _box(dossier.documents[1], "action")
+        # logged and kept where this level accepts the matter (第十四条); sent on again where it belongs
+        # above or below (第十五条、第十六条)
+        assert action in ("file", "assign", "report_up")
+        if action == "file":
+            assert "留存备查" in dossier.documents[1].paragraphs[0]
 
 
 def test_dates_never_go_back_in_file_order(files: list[Dossier]) -> None:
@@ -171,46 +211,47 @@ def test_every_time_limit_is_met(files: list[Dossier], pack: Pack) -> None:
     for dossier in files:
         docs = _docs(dossier)
         category, action, real_name, disposal = _facts(dossier)
-        received = _day(docs["registration"], "received")
+        reg = docs["registration"]
+        received = _day(reg, "received")
         if "notice" in docs:
-            code = (
-                "transfer"
-                if action is RouteAction.TRANSFER
-                else "acceptance_notice"
-                if category is Category.ACCUSATION
-                else "petition_acceptance_notice"
-            )
-            assert docs["notice"].date <= rules.deadline(code).due(received, cal)
-        if action in (RouteAction.REPORT_UP, RouteAction.TRANSFER):
-            due = rules.deadline(action.value).due(received, cal)
-            assert docs["referral"].date <= due
+            assert action is RouteAction.SELF and category is Category.ACCUSATION
+            assert docs["notice"].date <= rules.deadline("acceptance_notice").due(received, cal)
+        if action is RouteAction.REPORT_UP:
+            assert docs["referral"].date <= rules.deadline("report_up").due(received, cal)
         if action is RouteAction.SELF and category is Category.ACCUSATION:
-            due = rules.deadline("disposal_plan").due(received, cal)
-            assert docs["instruction"].date <= due
-        if action is RouteAction.ASSIGN:
-            assert docs["closing"].date <= _day(docs["referral"], "due")
+            assert docs["instruction"].date <= rules.deadline("disposal_plan").due(received, cal)
+            close = rules.deadline("lead_close")
+            assert docs["closing"].date <= close.due(received, cal, extended="extension" in docs)
+            if "extension" in docs:
+                ext = docs["extension"]
+                assert ext.date <= close.due(received, cal) < docs["closing"].date
+                assert _day(ext, "new_due") == close.due(received, cal, extended=True)
+        if action is RouteAction.ASSIGN and "closing" in docs:
+            letter = docs["referral"]
+            assert _day(letter, "due") == rules.deadline("assign_report").due(letter.date, cal)
+            assert docs["closing"].date <= _day(letter, "due")
         if "reply" in docs and category is Category.ACCUSATION:
             due = rules.deadline("result_feedback").due(docs["closing"].date, cal)
             assert docs["reply"].date <= due
-        if "inquiry" in docs:
+        if "inquiry" in docs and _box(docs["inquiry"], "way") == "letter":
             inquiry = docs["inquiry"]
-            sent, explained = _day(inquiry, "sent"), _day(inquiry, "explained")
-            assert sent <= explained <= rules.deadline("inquiry_reply").due(sent, cal)
-        if action is RouteAction.SELF and category in (Category.APPEAL, Category.SUGGESTION):
-            close = rules.deadline("petition_close")
-            accepted = _day(docs["routing"], "accepted")
-            extended = "extension" in docs
-            due = close.due(accepted, cal, extended=extended)
-            assert docs["closing"].date <= due
-            if "reply" in docs:
-                assert docs["reply"].date <= due
-            if extended:
-                ext = docs["extension"]
-                original = close.due(accepted, cal)
-                assert ext.date <= original < docs["closing"].date
-                assert _day(ext, "new_due") == due
-                assert _day(ext, "orig_due") == original
-                assert ext.date <= _day(ext, "notified")
+            got, explained = _day(inquiry, "inquiry_received"), _day(inquiry, "explained")
+            # 15 working days from receiving the letter, not from sending it
+            assert _day(inquiry, "sent") <= got <= explained <= rules.deadline("inquiry_reply").due(got, cal)
+            assert inquiry.date <= rules.deadline("inquiry_report").due(explained, cal)
+        if "transcript" in docs:
+            talked = docs["transcript"].date
+            assert docs["inquiry"].date <= rules.deadline("inquiry_report").due(talked, cal)
+        if category is Category.APPEAL:
+            problem = _box(reg, "problem")
+            code = {
+                "discipline_appeal": "discipline_appeal_close",
+                "accountability_appeal": "accountability_appeal_decision",
+                "supervision_review": "supervision_review_decision",
+            }[problem]
+            rule = rules.deadline(code)
+            start = _day(docs["routing"], "accepted") if rule.start.value == "accepted" else received
+            assert docs["closing"].date <= rule.due(start, cal)
 
 
 def _everything(doc: Document) -> str:
@@ -228,8 +269,10 @@ def test_letters_to_the_accused_side_never_name_the_reporter(files: list[Dossier
             continue
         action = _facts(dossier)[1]
         for doc in dossier.documents:
-            outgoing = doc.type is DocumentType.INQUIRY_RECORD or (
-                doc.type is DocumentType.REFERRAL_LETTER and action is not RouteAction.TRANSFER
+            outgoing = (
+                doc.type is DocumentType.CLOSURE_NOTICE
+                or (doc.type is DocumentType.INQUIRY_RECORD and _box(doc, "way") == "letter")
+                or (doc.type is DocumentType.REFERRAL_LETTER and action is not RouteAction.TRANSFER)
             )
             if outgoing:
                 checked += 1
@@ -345,3 +388,149 @@ def test_another_pack_folder_gives_the_same_files(pack_copy: Any, pack: Pack) ->
         build_dossier(copy, SEED, 5, defects=3).to_dict()
         == build_dossier(CaseGenerator(pack), SEED, 5, defects=3).to_dict()
     )
+
+
+def _reports(files: list[Dossier]) -> list[Document]:
+    """Verification reports, and the town commissions' reports on items assigned to them."""
+    out = []
+    for dossier in files:
+        docs = _docs(dossier)
+        if "verification" in docs:
+            out.append(docs["verification"])
+        elif _facts(dossier)[1] is RouteAction.ASSIGN and "closing" in docs:
+            out.append(docs["closing"])
+    return out
+
+
+def test_proposals_fit_what_was_proved(files: list[Dossier]) -> None:
+    """What a verification proposes follows what it proved (监督执纪工作规则 第三十五条; the pack's table:
+    nothing proved → 了结; 3万元 or more → 拟立案; 5000元 or more → 诫勉; everything proved, small → 批评教育;
+    part proved, small → 谈话提醒)."""
+    reports = _reports(files)
+    assert len(reports) > 30
+    seen = set()
+    for doc in reports:
+        verdicts = [v.split(":")[1] for v in _box(doc, "verdicts").split(",")]
+        proved = [v for v in verdicts if v != "unsubstantiated"]
+        amount = int(_box(doc, "proved")) if doc.field("proved") is not None else 0
+        if not proved:
+            want = "close"
+        elif amount >= 30000:
+            want = "file_case"
+        elif amount >= 5000:
+            want = "admonition"
+        elif len(proved) == len(verdicts):
+            want = "criticism"
+        else:
+            want = "talk_reminder"
+        got = _box(doc, "proposal") if doc.type is DocumentType.VERIFICATION_REPORT else _box(doc, "result")
+        assert got == want, (doc.title, verdicts, amount, got)
+        seen.add(want)
+        assert not (amount >= 100000 and got == "talk_reminder")
+    assert seen >= {"close", "file_case", "admonition", "talk_reminder"}
+
+
+#: posts of heads of a Party committee (group) in the default roster
+PRINCIPAL_POSTS = (
+    "区委书记",
+    "局长",
+    "院长",
+    "党委书记",
+    "党工委书记",
+    "党支部书记",
+    "区委常委、政法委书记",
+    "区委常委、区纪委书记、区监委主任",
+)
+
+
+def test_inquiry_replies_are_endorsed_by_the_head_or_sent_directly(
+    generator: CaseGenerator, pack: Pack
+) -> None:
+    """监督执纪工作规则 第二十九条: the explanation is endorsed by the head of the person's Party committee;
+    a head replies directly."""
+    letters = 0
+    for dossier in dossiers(generator, SEED + 3, 1500, defects=0):
+        docs = _docs(dossier)
+        if "inquiry" not in docs or _box(docs["inquiry"], "way") != "letter":
+            continue
+        letters += 1
+        reg = docs["registration"]
+        post, unit = _box(reg, "accused_post"), _box(reg, "accused_unit")
+        endorser = _box(docs["inquiry"], "endorser")
+        if post in PRINCIPAL_POSTS:
+            assert endorser == "direct", dossier.index
+        else:
+            head = next(c for c in pack.cadres if c.unit == unit and c.post in PRINCIPAL_POSTS)
+            assert endorser == head.name, dossier.index
+    assert letters > 10
+
+
+def test_talks_leave_a_transcript_signed_by_the_person(files: list[Dossier]) -> None:
+    """监督执纪工作规则 第二十八条: a talk by the office's head, recorded in a transcript (signed by the
+    person talked to, as transcripts are)."""
+    talks = [d for d in files if "transcript" in _docs(d)]
+    assert talks
+    for dossier in talks:
+        docs = _docs(dossier)
+        transcript = docs["transcript"]
+        assert _box(transcript, "signature") == _box(docs["registration"], "accused")
+        talker = transcript.field("talker")
+        assert talker is not None and talker.value.endswith(("主任)", "组长)"))
+
+
+def test_a_talk_or_inquiry_ending_in_closure_is_told_in_writing(files: list[Dossier]) -> None:
+    """监督执纪工作规则 第三十条: 予以采信了结的，向被谈话函询人发函反馈."""
+    closed = [d for d in files if "inquiry" in _docs(d) and _box(_docs(d)["inquiry"], "outcome") == "close"]
+    assert closed
+    for dossier in closed:
+        docs = _docs(dossier)
+        letter = docs["closure"]
+        assert _box(letter, "accused") == _box(docs["registration"], "accused")
+        assert letter.date >= docs["closing"].date
+
+
+def test_items_for_the_level_above_go_to_this_commissions_head_first(
+    generator: CaseGenerator, pack: Pack
+) -> None:
+    """检举控告工作规则 第十五条: 径送本机关主要负责人 and send up in 5 working days; about that head himself,
+    straight to the level above."""
+    head = next(c for c in pack.cadres if "区纪委书记" in c.post)
+    seen = {"up": 0, "head": 0}
+    for dossier in dossiers(generator, SEED + 7, 900, defects=0):
+        docs = _docs(dossier)
+        if _facts(dossier)[1] is not RouteAction.REPORT_UP:
+            continue
+        if _box(docs["registration"], "accused") == head.name:
+            seen["head"] += 1
+            assert "instruction" not in docs and "径送" in docs["routing"].paragraphs[0]
+        else:
+            seen["up"] += 1
+            assert _box(docs["instruction"], "signer") == head.name
+    assert seen["up"] > 5
+
+
+def test_appeal_decisions_are_served_without_a_petition_review(files: list[Dossier]) -> None:
+    """Appeals run under their own rules: the decision is served on the appellant (第五十九条; 实施条例
+    第二百一十一条); no 信访 复查 is offered; a 复审 decision tells of the 复核 at the level above."""
+    appeals = [d for d in files if _facts(d)[0] is Category.APPEAL]
+    assert appeals
+    for dossier in appeals:
+        docs = _docs(dossier)
+        reply = docs["reply"]
+        text = _everything(reply)
+        assert _box(reply, "kind") == "decision"
+        assert "请求复查" not in text and "30日内" not in text
+        if _box(docs["registration"], "problem") == "supervision_review":
+            assert "复核" in text and "一个月内" in text
+
+
+def test_clean_dossiers_carry_no_unplanted_fault_a_reviewer_could_mark(
+    files: list[Dossier], generator: CaseGenerator, pack: Pack
+) -> None:
+    """The checker finds nothing in a clean file (above); the judgement type (a wrong problem type) is
+    checked against the case's own key."""
+    for dossier in files:
+        truth = generator.case(dossier.seed, dossier.index, dossier.level).truth
+        reg = _docs(dossier)["registration"]
+        assert _box(reg, "problem") == truth.problem_type
+        assert _box(reg, "category") == truth.category.value

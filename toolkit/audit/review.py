@@ -72,9 +72,10 @@ def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
 
     A deduction on a sub-item the rubric lacks counts nothing: it was made under another version of the
     pack's rubric (a stored review outlives a pack upgrade), and new ones are refused when saved
-    (:func:`check_deduction`). Each sub-item loses the sum of the deductions on it, capped at its points; deductions that are not a
-    positive finite number count as nothing (:func:`check_deduction` reports them). Totals are rounded to
-    2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7. Points taken on a veto sub-item, however few, grade
+    (:func:`check_deduction`). Each sub-item loses the sum of the deductions on it, capped at its points;
+    deductions that are not a positive finite number count as nothing (:func:`check_deduction` reports
+    them). Totals are rounded to 2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7. Points taken on a
+    veto sub-item, however few, grade
     the review in the rubric's lowest band (``vetoed_by`` says which).
     """
     taken = _taken(review, rubric)

@@ -70,6 +70,24 @@ class HistoryRecord:
     fact_slots: Mapping[str, Any] = field(default_factory=dict)
     specificity: str = "specific"
 
+    def to_dict(self, pack: Pack) -> dict[str, Any]:
+        """What 查重 searches, as JSON: when and how it came, who wrote, whom and what it was about."""
+        accused = (
+            [{"name": self.accused.name, "unit": self.accused.unit, "unit_name": self.accused.unit_name}]
+            if self.accused is not None
+            else []
+        )
+        return {
+            "id": self.id,
+            "pack": pack.ref,
+            "received_at": self.received.isoformat(),
+            "channel": self.channel.value,
+            "reporter_name": self.person.name if self.person is not None else None,
+            "accused": accused,
+            "problem_type": self.problem.code,
+            "summary": self.summary,
+        }
+
 
 #: the slots that make up what a fact says (when, how much, the problem's particulars); a repeat keeps them
 FACT_SLOTS = ("year", "month", "day", "amount")
@@ -403,7 +421,7 @@ def fill_slots(t: Tables, d: Draft, history: Sequence[HistoryRecord]) -> None:
     if earlier is not None and d.novelty == "facts":
         # a new matter: it happened after the earlier item reached the office
         gap = (received - earlier.received).days
-        when = received - timedelta(days=between(rng, 10, max(11, gap - 10)))
+        when = received - timedelta(days=between(rng, 30, max(31, gap - 10)))
     else:
         lo, hi = p.event_days
         when = received - timedelta(days=between(rng, lo, hi + 1))

@@ -249,8 +249,10 @@ def roster_cadre(pack: Pack, name: str | None, unit: str | None) -> Cadre | None
 
 
 def principal_of(pack: Pack, unit: str) -> Cadre | None:
-    """The head of the Party committee (group) of ``unit`` in the roster, if the roster names one."""
-    return next((c for c in pack.cadres if c.unit == unit and c.role is CadreRole.PRINCIPAL), None)
+    """The head of the Party committee (group) of ``unit`` in the roster, if the roster names one (for this
+    commission's own staff: its head)."""
+    heads = (CadreRole.PRINCIPAL, CadreRole.COMMISSION_HEAD)
+    return next((c for c in pack.cadres if c.unit == unit and c.role in heads), None)
 
 
 def expected_route(
@@ -532,7 +534,7 @@ def plan_people(ctx: DossierDraft, p: Plan) -> None:
         p.people["handler_head"] = team.head
     p.people["visitor"] = pick(rng, petitions.staff)
     a = p.accused
-    if a is not None and a.role is not CadreRole.PRINCIPAL:
+    if a is not None and a.role not in (CadreRole.PRINCIPAL, CadreRole.COMMISSION_HEAD):
         chief = principal_of(ctx.pack, a.unit)
         if chief is not None:
             p.people["endorser"] = Staffer(chief.name, chief.post)
@@ -590,6 +592,8 @@ def plan_dates(ctx: DossierDraft, p: Plan) -> None:
     dates["instructed"] = instructed = max(instructed, routed)
     if action in (RouteAction.ASSIGN, RouteAction.REPORT_UP, RouteAction.TRANSFER):
         dates["referred"] = referred = max(referred, instructed)
+    if action is RouteAction.ASSIGN and p.repeat is not None:
+        return  # a repeat passed down again: the town commission logs it against the original
     if action is RouteAction.ASSIGN:
         back = report_back_rule(pack, shape)
         due = back.due(referred, cal) if back is not None else cal.add_calendar_days(referred, 90)
@@ -660,6 +664,10 @@ def _plan_lead_dates(ctx: DossierDraft, p: Plan, instructed: date) -> None:
         if closed > due and rule.extension is not None:
             _plan_extension(ctx, p, rule, p.received, instructed)
             closed = min(closed, on_or_before(cal, dates["ext_due"]))
+            if "verified" in dates:
+                # the verification that needed the extension is reported after it was approved
+                dates["verified"] = max(dates["verified"], dates["extended"])
+                closed = max(closed, dates["verified"])
         elif closed > due:
             closed = on_or_before(cal, due)
     dates["closed"] = closed
@@ -1306,9 +1314,20 @@ def referral_letter(ctx: DossierDraft, p: Plan) -> DocDraft | None:
             commission,
         ]
         return DocDraft("referral", "关于报送信访举报件的报告", "referred", fields, body)
+    petitions = j.office_by_role("petitions").name
+    if p.repeat is not None:
+        fields.append(_date_field("date", "发文日期", "referred"))
+        body = [
+            f"{to_name}：",
+            f"我委收到反映{_accused_phrase(p)}有关问题的信访举报件，经查重，与{p.numbers['original']}反映的问题"
+            "相同，系重复件。按照干部管理权限，属于你委受理，现转你委登记，与原件一并研究处理。",
+            "办理中请严格遵守保密纪律，不得向被反映人及其他无关人员透露举报人情况和举报内容。",
+            "附件：信访举报件摘要1份",
+            commission,
+        ]
+        return DocDraft("referral", "关于转交信访举报件的函", "referred", fields, body)
     fields.append(_date_field("due", "报结期限", "ref_due", "{}前报送结果"))
     fields.append(_date_field("date", "发文日期", "referred"))
-    petitions = j.office_by_role("petitions").name
     body = [
         f"{to_name}：",
         f"我委收到反映{_accused_phrase(p)}有关问题的信访举报件(共{len(p.items)}项)。按照干部管理权限，"
