@@ -75,8 +75,7 @@ def score_review(review: Review, rubric: AuditRubric) -> ReviewScore:
     (:func:`check_deduction`). Each sub-item loses the sum of the deductions on it, capped at its points;
     deductions that are not a positive finite number count as nothing (:func:`check_deduction` reports
     them). Totals are rounded to 2 decimals so that, e.g., 100 − 0.1 − 0.2 reads 99.7. Points taken on a
-    veto sub-item, however few, grade
-    the review in the rubric's lowest band (``vetoed_by`` says which).
+    veto sub-item, however few, grade the review in the rubric's lowest band (``vetoed_by`` says which).
     """
     taken = _taken(review, rubric)
     deducted = {code: _round(points) for code, points in taken.items() if points > 0}
