@@ -176,7 +176,7 @@ def test_validate_prints_every_problem_and_fails(pack_copy: Path) -> None:
 def test_validate_ok() -> None:
     result = xfkit("validate", str(ROOT / "scenarios" / "default"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("default@1.0.0: ok")
+    assert result.stdout.startswith("default@2.0.0: ok")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
@@ -290,7 +290,7 @@ def test_score_intake_perfect_answer_as_json(
     assert (report["case_id"], report["seed"], report["pack"], report["grade"]) == (
         case["id"],
         7,
-        "default@1.0.0",
+        "default@2.0.0",
         "excellent",
     )
     for item in report["items"]:
@@ -388,7 +388,7 @@ def test_score_intake_warns_when_the_pack_version_differs(
     old.write_text(json.dumps({**case, "pack": "default@0.9.0"}, ensure_ascii=False) + "\n", encoding="utf-8")
     assert main(_score(old, case["id"], _answer(tmp_path, case["truth"]), "--json")) == 0
     out, err = capsys.readouterr()
-    assert "warning" in err and "default@0.9.0" in err and "default@1.0.0" in err
+    assert "warning" in err and "default@0.9.0" in err and "default@2.0.0" in err
     assert json.loads(out)["pack"] == "default@0.9.0"
 
 

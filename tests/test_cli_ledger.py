@@ -42,7 +42,7 @@ def bad(tmp_path: Path) -> Path:
 def test_a_good_ledger_is_summarised(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "import", str(good)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"{good}: 150 rows, no problems (pack default@1.0.0)")
+    assert out.startswith(f"{good}: 150 rows, no problems (pack default@2.0.0)")
     for status in ItemStatus:
         assert status.zh in out
     assert "by handling unit" in out
@@ -51,7 +51,7 @@ def test_a_good_ledger_is_summarised(good: Path, capsys: pytest.CaptureFixture[s
 def test_json_summary_counts_every_row(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "import", str(good), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["ok"] is True and data["rows"] == 150 and data["pack"] == "default@1.0.0"
+    assert data["ok"] is True and data["rows"] == 150 and data["pack"] == "default@2.0.0"
     assert list(data["status"]) == [s.value for s in ItemStatus]
     assert sum(data["status"].values()) == 150 == sum(data["units"].values())
     assert data["notes"] == []

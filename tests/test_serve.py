@@ -74,7 +74,7 @@ def test_first_run_writes_demo_data_and_the_store(tmp_path: Path, monkeypatch: p
     first = prepare(options)
     assert first.demo_created and (tmp_path / "data" / "demo" / "cases.jsonl").is_file()
     assert (tmp_path / "data" / "xfkit.sqlite3").is_file()
-    assert first.db_url.startswith("sqlite:///") and first.pack_ref == "default@1.0.0"
+    assert first.db_url.startswith("sqlite:///") and first.pack_ref == "default@2.0.0"
     # the demo ledger is imported once, in a child process, for the ledger page's kernels to read
     assert len(list(cache.glob("ledger-*.pickle"))) == 1
     again = prepare(options)

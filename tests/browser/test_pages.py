@@ -31,7 +31,7 @@ def test_home_page_renders_in_chinese_with_working_links(server: Server, page: R
     pg = page.page
     body = pg.inner_text("body")  # type: ignore[attr-defined]
     assert t("app.intake.title", "zh") in body and t("app.contest.title", "zh") in body
-    assert "default@1.0.0" in body, "the pack and version in use are shown"
+    assert "default@2.0.0" in body, "the pack and version in use are shown"
     assert "Traceback" not in body
     hrefs = pg.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")  # type: ignore[attr-defined]
     assert any("lang=en" in h for h in hrefs), "a language switch"

@@ -47,9 +47,9 @@ def test_the_second_load_does_not_validate_again(
 
 def test_an_edited_pack_is_loaded_again(pack_copy: Path, cache: Path) -> None:
     before = cached_pack(pack_copy)
-    edit(pack_copy, "pack.yaml", 'version: "1.0.0"', 'version: "1.0.1"')
+    edit(pack_copy, "pack.yaml", 'version: "2.0.0"', 'version: "2.0.1"')
     after = cached_pack(pack_copy)
-    assert (before.version, after.version) == ("1.0.0", "1.0.1")
+    assert (before.version, after.version) == ("2.0.0", "2.0.1")
     assert len(list(cache.iterdir())) == 2
 
 

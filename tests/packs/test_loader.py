@@ -47,14 +47,14 @@ def _only(problems: list[PackFileError], file: str) -> PackFileError:
 
 
 def test_yaml_syntax_error_names_file_and_line(pack_copy: Path) -> None:
-    line = _edit(pack_copy, "rules.yaml", "  city: {action: report_up}", "  city: {action: report_up")
+    line = _edit(pack_copy, "rules.yaml", "  city:\n    action: report_up", "  city: {action: report_up")
     problem = _only(_problems(pack_copy), "rules.yaml")
     assert "YAML syntax error" in problem.message
     assert problem.line is not None and line <= problem.line <= line + 2
 
 
 def test_missing_field(pack_copy: Path) -> None:
-    line = _edit(pack_copy, "pack.yaml", 'version: "1.0.0"\n', "")
+    line = _edit(pack_copy, "pack.yaml", 'version: "2.0.0"\n', "")
     problem = _only(_problems(pack_copy), "pack.yaml")
     assert "'version' is required" in problem.message
     assert problem.line == 1 and problem.field == ""
@@ -91,7 +91,7 @@ def test_unknown_template_slot(pack_copy: Path) -> None:
 
 
 def test_routing_points_to_a_unit_the_jurisdiction_lacks(pack_copy: Path) -> None:
-    line = _edit(pack_copy, "rules.yaml", "copy_to: u_xfj", "copy_to: u_nowhere")
+    line = _edit(pack_copy, "rules.yaml", "copy_to: liaison", "copy_to: u_nowhere")
     problem = _only(_problems(pack_copy), "rules.yaml")
     assert problem.field == "routing.out_of_scope.copy_to"
     assert problem.line == line
@@ -145,7 +145,7 @@ def test_missing_file(pack_copy: Path) -> None:
 
 
 def test_every_problem_is_reported_together(pack_copy: Path) -> None:
-    _edit(pack_copy, "rules.yaml", "copy_to: u_xfj", "copy_to: u_nowhere")
+    _edit(pack_copy, "rules.yaml", "copy_to: liaison", "copy_to: u_nowhere")
     _edit(pack_copy, "problems.yaml", 'text: "{accused_unit_name}', 'text: "{nobody}')
     files = {p.file for p in _problems(pack_copy)}
     assert files == {"rules.yaml", "problems.yaml"}
