@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.domain.codes import Basis
 from toolkit.domain.quiz import LETTERS, Question, QuestionKind
 from toolkit.errors import GenerationError
 from toolkit.generate.quiz import GENERATOR_KINDS, GENERATORS, generate_question, generate_questions
@@ -45,12 +46,12 @@ def rolled(day: date) -> date:
     return day
 
 
-def one_month_later(day: date) -> date:
-    month = day.month % 12 + 1
-    year = day.year + (day.month == 12)
+def months_later(day: date, n: int) -> date:
+    """The same day ``n`` months on, or that month's last day (民法典 第二百零二条)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + n, 12)
     for last in (31, 30, 29, 28):
         try:
-            return date(year, month, min(day.day, last))
+            return date(year, month0 + 1, min(day.day, last))
         except ValueError:
             continue
     raise AssertionError(day)
@@ -60,27 +61,55 @@ LIMITS: dict[str, Callable[[date], date]] = {
     "acceptance_notice": lambda d: working_days_after(d, 15),  # 15 工作日 of receipt
     "report_up": lambda d: working_days_after(d, 5),  # 5 工作日
     "forwarded_disposition": lambda d: working_days_after(d, 5),  # 5 工作日
-    "petition_acceptance_notice": lambda d: rolled(d + timedelta(days=15)),  # 15 日, rolled to a workday
-    "petition_close": lambda d: rolled(d + timedelta(days=60)),  # 60 日 of acceptance
-    # ≤ 30 日 more, counted (as the pack does) from the end of the 60 days
-    "petition_close_extended": lambda d: rolled(rolled(d + timedelta(days=60)) + timedelta(days=30)),
+    # 信访工作条例 第二十三条第三款: 15 日 of receiving a forwarded item, rolled off a holiday
+    "petition_acceptance_notice": lambda d: rolled(d + timedelta(days=15)),
+    # the department's 60 日, counted (this pack's simplification) from the transfer
+    "petition_close": lambda d: rolled(d + timedelta(days=60)),
+    # extended by ≤ 30 日: the limit itself grows to 90 日, and only its end is rolled
+    "petition_close_extended": lambda d: rolled(d + timedelta(days=90)),
     "result_feedback": lambda d: working_days_after(d, 15),  # 15 工作日 of closing
-    "inquiry_reply": lambda d: working_days_after(d, 15),  # 15 工作日 of the letter
-    "disposal_plan": lambda d: rolled(one_month_later(d)),  # 1 month
+    "inquiry_reply": lambda d: working_days_after(d, 15),  # 15 工作日 of receiving the letter
+    "disposal_plan": lambda d: rolled(months_later(d, 1)),  # 1 month of receipt
+    "inquiry_report": lambda d: rolled(months_later(d, 1)),  # 1 month after the talk or the reply
+    "discipline_appeal_close": lambda d: rolled(months_later(d, 3)),  # 3 months of acceptance
+    "accountability_appeal_decision": lambda d: rolled(months_later(d, 1)),  # 1 month of receipt
+    "supervision_review_decision": lambda d: rolled(months_later(d, 1)),  # 1 month of receipt
 }
 DATE_GENERATORS = tuple(LIMITS)
+#: the limits of the appeal procedures, which never borrow the 信访 15 日 or 60 日
+APPEAL_LIMITS = ("discipline_appeal_close", "accountability_appeal_decision", "supervision_review_decision")
+#: limits whose rule is this pack's own simplification (basis: training in rules.yaml)
+TRAINING_LIMITS = ("petition_close", "petition_close_extended")
 #: what the stem says is due, for telling which limit a choice or true/false question is about
 ACTS = (
     ("延长办理期限", "petition_close_extended"),
     ("告知检举控告人受理情况", "acceptance_notice"),
     ("信访举报部门", "report_up"),
     ("完成受理或者转办", "forwarded_disposition"),
-    ("告知信访人是否受理", "petition_acceptance_notice"),
-    ("受理一件信访事项", "petition_close"),
+    ("告知信访人接收情况", "petition_acceptance_notice"),
+    ("业务范围外事项", "petition_close"),
     ("反馈处理结果", "result_feedback"),
     ("写出说明材料", "inquiry_reply"),
+    ("写出情况报告", "inquiry_report"),
     ("提出处置意见", "disposal_plan"),
+    ("复议复查", "discipline_appeal_close"),
+    ("申诉处理决定", "accountability_appeal_decision"),
+    ("复审决定", "supervision_review_decision"),
 )
+#: words that make a stem about an appeal (申诉求决类 is a 信访 category, not an appeal)
+APPEAL_WORDS = ("申诉", "复审", "处分决定", "问责决定", "处分不服")
+
+
+#: the 信访 15 日 and 60 日 written in a text (not the 15th of a month)
+PETITION_DAYS = re.compile(r"(?<![\d月])(?:15|60)日")
+
+
+def appeal_related(text: str) -> bool:
+    return any(word in text.replace("申诉求决类", "") for word in APPEAL_WORDS)
+
+
+def zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def dates_in(text: str) -> list[date]:
@@ -111,6 +140,87 @@ def test_the_registry() -> None:
     assert all(GENERATOR_KINDS[n] is QuestionKind.DATE for n in DATE_GENERATORS)
     assert GENERATOR_KINDS["last_day_choice"] is QuestionKind.SINGLE
     assert GENERATOR_KINDS["in_time"] is QuestionKind.TRUE_FALSE
+
+
+# -- what the stems and sources say -----------------------------------------------------------------------
+
+
+def test_no_generated_question_gives_an_appeal_a_petition_limit(pack: Pack) -> None:
+    """党纪处分申诉 (监督执纪工作规则 第五十九条: 3个月), 问责申诉 (1个月) and 监察复审 (监察法
+    第五十六条: 一个月) have limits of their own: no generated question about one keys the 信访 15 日 or
+    60 日, and the petition scenes (接收告知, 主管部门办结) never draw an appeal."""
+    seen: set[str] = set()
+    for generator in GENERATORS:
+        for seed in range(40):
+            q = generate_question(pack, generator, seed)
+            if not appeal_related(q.stem):
+                continue
+            limit = limit_of(q.stem)
+            assert limit in APPEAL_LIMITS, (generator, q.stem)
+            seen.add(limit)
+            assert not PETITION_DAYS.search(q.source + q.explanation), (q.source, q.explanation)
+            if q.kind is QuestionKind.DATE:
+                start = dates_in(q.stem)[0]
+                petition = {rolled(start + timedelta(days=n)) for n in (15, 60)}
+                assert date.fromisoformat(q.answer[0]) not in petition, q.stem
+    assert seen == set(APPEAL_LIMITS)
+
+
+def test_the_petition_scenes_follow_the_rules_they_name(pack: Pack) -> None:
+    """接收告知: a real-name 建议意见类 item the level above forwarded (信访工作条例 第二十三条第三款);
+    主管部门办结: an out-of-scope letter sent to its department and copied to the office that liaises with
+    it (莱西 “双向移交、单向反馈”), never the 信访局."""
+    for seed in range(20):
+        notice = generate_question(pack, "petition_acceptance_notice", seed).stem
+        assert "建议意见类" in notice and "实名" in notice and pack.jurisdiction.superior.name in notice
+        for generator in ("petition_close", "petition_close_extended"):
+            close = generate_question(pack, generator, seed).stem
+            assert "来信" in close and "转送" in close and "抄送" in close and "信访局" not in close, close
+
+
+def test_training_limits_say_so(pack: Pack) -> None:
+    """A limit that is this pack's simplification says so in the stem and the source; the others do not."""
+    assert pack.rules.deadline("petition_close").basis is Basis.TRAINING
+    for generator in DATE_GENERATORS:
+        for seed in range(10):
+            q = generate_question(pack, generator, seed)
+            training = generator in TRAINING_LIMITS
+            assert ("按本训练包规则" in q.stem) is training, q.stem
+            assert ("本训练包的简化" in q.source) is training, q.source
+    for seed in range(60):
+        q = generate_question(pack, "in_time", seed)
+        training = limit_of(q.stem) in TRAINING_LIMITS
+        assert ("按本训练包规则" in q.stem) is training and ("本训练包的简化" in q.source) is training
+
+
+def test_the_inquiry_scenes_name_their_start(pack: Pack) -> None:
+    """The reply is due 15 working days after the letter is received; the report 1 month after the talk ends
+    or the reply arrives."""
+    for seed in range(20):
+        reply = generate_question(pack, "inquiry_reply", seed).stem
+        assert re.search(r"被函询人于\d{4}年\d{1,2}月\d{1,2}日\(星期.\)收到函件", reply), reply
+        report = generate_question(pack, "inquiry_report", seed).stem
+        assert re.search(r"谈话于\d{4}年\S+?结束|于\d{4}年\S+?收到被函询人的函询回复", report), report
+
+
+def test_explanations_give_the_rule_summary_and_count_an_extension_on(pack: Pack) -> None:
+    """The note is the pack's summary (规则要点), not the regulation's text; an extension runs on from the
+    original limit's own last day (60+30 = 90 日), not from that day rolled off a holiday."""
+    for generator in GENERATORS:
+        for seed in range(5):
+            q = generate_question(pack, generator, seed)
+            assert "规则原文" not in q.explanation and "规则要点" in q.explanation, generator
+    rolled_first = 0
+    for seed in range(40):
+        q = generate_question(pack, "petition_close_extended", seed)
+        start = dates_in(q.stem)[0]
+        sixtieth = start + timedelta(days=60)
+        assert "60+30=90日" in q.explanation and f"最后一天是{zh(sixtieth)}" in q.explanation
+        assert f"从{zh(sixtieth)}起算30日" in q.explanation
+        if rolled(sixtieth) != sixtieth:
+            rolled_first += 1
+            assert f"从{zh(rolled(sixtieth))}起算30日" not in q.explanation
+    assert rolled_first >= 3
 
 
 # -- answers, checked independently ---------------------------------------------------------------------

@@ -45,6 +45,8 @@ TOPICS = {
     "visits",
     "ledger_cards",
     "review",
+    "appeals",
+    "false_reports",
 }
 
 
@@ -129,29 +131,29 @@ def _working_days(start: date, n: int) -> date:
     return day
 
 
-def _one_month(start: date) -> date:
-    year, month = divmod(start.year * 12 + start.month, 12)
-    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month + 1, min(start.day, last))
+def _months(start: date, n: int) -> date:
+    """The same day ``n`` months on, or that month's last day."""
+    year, month0 = divmod(start.year * 12 + start.month - 1 + n, 12)
+    following = date(year + (month0 == 11), (month0 + 1) % 12 + 1, 1)
+    return date(year, month0 + 1, min(start.day, (following - timedelta(days=1)).day))
 
 
-#: DESIGN.md section 3: the time limits of the default pack
+#: the time limits of the default pack, as the rules they come from set them
 LIMITS = {
     "acceptance_notice": lambda d, ext: _working_days(d, 15),
     "report_up": lambda d, ext: _working_days(d, 5),
     "forwarded_disposition": lambda d, ext: _working_days(d, 5),
     "result_feedback": lambda d, ext: _working_days(d, 15),
     "inquiry_reply": lambda d, ext: _working_days(d, 15),
-    "disposal_plan": lambda d, ext: _next_workday(_one_month(d)),
+    "disposal_plan": lambda d, ext: _next_workday(_months(d, 1)),
+    "inquiry_report": lambda d, ext: _next_workday(_months(d, 1)),
     "petition_acceptance_notice": lambda d, ext: _next_workday(d + timedelta(days=15)),
-    "transfer": lambda d, ext: _next_workday(d + timedelta(days=15)),
     "review_request": lambda d, ext: _next_workday(d + timedelta(days=30)),
-    # the extension runs from the (rolled) end of the 60 days, as the pack's rules count it
-    "petition_close": lambda d, ext: (
-        _next_workday(_next_workday(d + timedelta(days=60)) + timedelta(days=30))
-        if ext
-        else _next_workday(d + timedelta(days=60))
-    ),
+    # 60 日; extended, the limit itself becomes 60 + 30 = 90 日, and only its last day is rolled
+    "petition_close": lambda d, ext: _next_workday(d + timedelta(days=90 if ext else 60)),
+    "discipline_appeal_close": lambda d, ext: _next_workday(_months(d, 3)),  # 监督执纪工作规则 第五十九条
+    "accountability_appeal_decision": lambda d, ext: _next_workday(_months(d, 1)),  # 问责条例
+    "supervision_review_decision": lambda d, ext: _next_workday(_months(d, 1)),  # 监察法 第五十六条
 }
 
 
@@ -169,6 +171,86 @@ def test_every_date_answer_agrees_with_the_holiday_data() -> None:
         # every bank date question crosses a holiday or a 调休 weekend
         between = [start + timedelta(days=n) for n in range(1, (expected - start).days + 1)]
         assert any((d.weekday() < 5) != chinese_calendar.is_workday(d) for d in between), q["id"]
+
+
+# -- every key follows a rule a learner can look up -------------------------------------------------------
+
+#: an article: 第十五条, 第二百零三条
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇]+条")
+#: where no article can be named, the source says why
+MARKERS = ("unverified", "地方做法", "本训练包")
+#: a stem or option about an appeal (申诉求决类 is a 信访 category, not an appeal)
+APPEAL_WORDS = ("申诉", "复审", "处分决定", "问责决定")
+#: the 信访 15 日 and 60 日 as a text writes them (not the 15th of a month)
+PETITION_DAYS = re.compile(r"(?<![\d月])(?:15|60)日")
+APPEAL_RULES = {"discipline_appeal_close", "accountability_appeal_decision", "supervision_review_decision"}
+
+
+def _raw_questions() -> list[dict[str, object]]:
+    questions: list[dict[str, object]] = yaml.safe_load(QUIZ.read_text(encoding="utf-8"))["questions"]
+    return questions
+
+
+def test_every_source_names_an_article_or_says_why_not() -> None:
+    """Each document a source names (each part between ；) comes with its year and an article, or says the
+    article is unverified, or the source is a named local practice or this pack's own simplification."""
+    for q in _raw_questions():
+        source = str(q["source"])
+        assert ARTICLE.search(source) or any(m in source for m in MARKERS), (q["id"], source)
+        for part in source.split("；"):
+            if "《" in part:
+                assert ARTICLE.search(part) or any(m in part for m in MARKERS), (q["id"], part)
+        for title in re.finditer(r"《[^》]+》", source):
+            assert re.match(r"\((?:[^)]*?)\d{4}", source[title.end() :]), (q["id"], title.group())
+
+
+def test_no_bank_question_keys_a_petition_limit_for_an_appeal(pack: Pack) -> None:
+    """党纪处分申诉, 问责申诉 and 监察复审 have their own limits: no question about one keys the 信访 15 日 or
+    60 日 (a true statement, a right option, a date counted by a 信访 rule)."""
+    raw = {str(q["id"]): q for q in _raw_questions()}
+    asked = 0
+    for q in pack.quiz.questions:
+        text = (q.stem + "".join(q.options)).replace("申诉求决类", "")
+        if not any(word in text for word in APPEAL_WORDS):
+            continue
+        asked += 1
+        if q.kind is QuestionKind.DATE:
+            spec = raw[q.id]["deadline"]
+            assert isinstance(spec, dict) and spec["rule"] in APPEAL_RULES, (q.id, spec)
+        elif q.kind is QuestionKind.TRUE_FALSE:
+            assert q.answer == ("false",) or not PETITION_DAYS.search(q.stem), q.id
+        else:
+            keyed = [q.options[LETTERS.index(a)] for a in q.answer]
+            assert not any(PETITION_DAYS.search(option) for option in keyed), (q.id, keyed)
+    assert asked >= 8
+    dated = {str(spec["rule"]) for q in raw.values() if isinstance(spec := q.get("deadline"), dict)}
+    assert APPEAL_RULES <= dated  # a date question for every appeal limit the rules model
+
+
+def test_q069_is_ninety_days_from_acceptance(pack: Pack) -> None:
+    """60 日 extended by 30 日 is 90 日 from acceptance: 2025-08-05 + 90 days, counted by hand: 26 days left
+    in August, 30 in September, 31 in October, 3 in November: 2025-11-03, a Monday and a working day."""
+    assert 26 + 30 + 31 + 3 == 90
+    assert pack.quiz.question("q069").answer == ("2025-11-03",)
+    spec = next(q for q in _raw_questions() if q["id"] == "q069")["deadline"]
+    assert spec == {"rule": "petition_close", "start": "2025-08-05", "extended": True}
+
+
+def test_q035_follows_the_rule_on_what_comes_after_an_inquiry(pack: Pack) -> None:
+    """监督执纪工作规则 第三十条第(三)项: where discipline or legal liability must be pursued, the office
+    proposes a verification (提出初步核实的建议), not a verification or a case."""
+    q = pack.quiz.question("q035")
+    assert q.kind is QuestionKind.TRUE_FALSE and q.answer == ("true",)
+    assert "应当提出初步核实的建议" in q.stem and "立案" not in q.stem
+    assert "第三十条第(三)项" in q.source
+
+
+def test_q029_keys_the_principal_exception(pack: Pack) -> None:
+    """监督执纪工作规则 第二十九条: a 被函询人 who is the principal, or whose explanation concerns the
+    principal, replies directly; the key must not say every reply goes through the principal."""
+    q = pack.quiz.question("q029")
+    assert q.kind is QuestionKind.TRUE_FALSE
+    assert "主要负责人" in q.stem and "直接" in q.stem and q.answer == ("true",)
 
 
 # -- mistakes in a copy of the pack ---------------------------------------------------------------------
@@ -311,9 +393,9 @@ def test_a_date_question_must_follow_a_changed_rule(pack_copy: Path) -> None:
         pack_copy,
         "rules.yaml",
         "  - code: report_up\n    name: {zh: 报送上级, en: Send up to the level above}\n"
-        "    clock: working_days\n    amount: 5\n",
+        "    step: referral\n    clock: working_days\n    amount: 5\n",
         "  - code: report_up\n    name: {zh: 报送上级, en: Send up to the level above}\n"
-        "    clock: working_days\n    amount: 6\n",
+        "    step: referral\n    clock: working_days\n    amount: 6\n",
     )
     problems = pack_edits.problems(pack_copy)
     assert {p.file for p in problems} == {"quiz.yaml"}

@@ -9,7 +9,9 @@ covers (start dates from 2024-01-01 to 30 September of the last covered year).
 
 The answer of every question comes from the pack's own rule (:meth:`DeadlineRule.due
 <toolkit.rules.deadlines.DeadlineRule.due>`): change ``rules.yaml`` and the answers follow. Stems are Chinese
-and write dates as ``2025年9月26日(星期五)``; date answers are ISO dates.
+and write dates as ``2025年9月26日(星期五)``; date answers are ISO dates. A question on a rule whose basis is
+``training`` (this pack's own simplification) says "按本训练包规则" in its stem and "本训练包的简化" in its
+source; explanations quote the rule's note as the pack's summary (规则要点), never as the regulation's text.
 
 :func:`generate_questions` makes a deterministic set for (pack version, seed, count); question ``i`` depends
 only on (pack, seed, i). :func:`generate_question` makes one question of a named generator, so a competition
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from toolkit.domain.codes import Category, Clock
+from toolkit.domain.codes import Basis, Category, Clock
 from toolkit.domain.quiz import LETTERS, Question, QuestionKind, zh_date
 from toolkit.errors import CalendarRangeError, GenerationError, PackError
 from toolkit.generate.draw import between, pick
@@ -160,7 +162,7 @@ class Scenario:
     """The words of a deadline question around its start date.
 
     ``lead`` sets the scene (it contains the start date); ``done`` names the act that is due
-    ("告知检举控告人受理情况").
+    ("告知检举控告人受理情况"); ``who`` names who must do it where the lead leaves that open ("区人社局").
     """
 
     rule: str
@@ -168,11 +170,17 @@ class Scenario:
     lead: str
     done: str
     extended: bool = False
+    who: str = ""
 
-    def ask(self) -> str:
+    def ask(self, rule: DeadlineRule) -> str:
         """The question of a date fill-in: by which day is it due."""
         longest = "并按最长延期计算" if self.extended else ""
-        return f"按本训练包的时限规则{longest}，最迟应当在哪一天{self.done}？"
+        return f"{_by(rule)}{longest}，{self.who}最迟应当在哪一天{self.done}？"
+
+
+def _by(rule: DeadlineRule) -> str:
+    """How a stem names the rule it asks about: a training simplification says so."""
+    return "按本训练包规则" if rule.basis is Basis.TRAINING else "按本训练包的时限规则"
 
 
 Scene = Callable[[Pack, random.Random, str], Scenario]
@@ -226,21 +234,48 @@ def _forwarded(pack: Pack, rng: random.Random, day: str) -> Scenario:
 
 
 def _petition_notice(pack: Pack, rng: random.Random, day: str) -> Scenario:
-    problem = _problem(pack, rng, Category.APPEAL, Category.SUGGESTION)
-    lead = f"{pack.jurisdiction.commission.name}于{day}收到一件实名提出的信访事项，内容为{problem}。"
-    return Scenario("petition_acceptance_notice", "feedback", lead, "告知信访人是否受理")
+    # 信访工作条例 第二十三条第三款: an item the level above forwards; an appeal goes into its own procedure
+    problem = _problem(pack, rng, Category.SUGGESTION)
+    commission = pack.jurisdiction.commission.name
+    lead = (
+        f"{pack.jurisdiction.superior.name}转送一件实名提出的建议意见类信访事项({problem})，"
+        f"属于{commission}职权范围，{commission}于{day}收到。"
+    )
+    return Scenario(
+        "petition_acceptance_notice", "feedback", lead, "书面告知信访人接收情况以及处理途径和程序"
+    )
+
+
+def _out_of_scope(pack: Pack, rng: random.Random) -> tuple[str, str, str]:
+    """An out-of-scope problem, the department that handles it and the office that liaises with it."""
+    problems = [p for p in pack.problems if p.category is Category.OUT_OF_SCOPE]
+    if not problems:
+        return "业务范围外事项", "主管部门", "联系该部门的纪检监察室"
+    problem = pick(rng, problems)
+    jurisdiction = pack.jurisdiction
+    if problem.handler is None or not jurisdiction.has(problem.handler):
+        return problem.name, "主管部门", "联系该部门的纪检监察室"
+    try:
+        liaison = jurisdiction.name(jurisdiction.supervising_office(problem.handler))
+    except PackError:
+        liaison = "联系该部门的纪检监察室"
+    return problem.name, jurisdiction.name(problem.handler), liaison
 
 
 def _petition_close(pack: Pack, rng: random.Random, day: str) -> Scenario:
-    problem = _problem(pack, rng, Category.APPEAL, Category.SUGGESTION)
-    lead = f"{pack.jurisdiction.commission.name}于{day}受理一件信访事项，内容为{problem}。"
-    return Scenario("petition_close", "time_limits", lead, "办结")
+    problem, department, liaison = _out_of_scope(pack, rng)
+    lead = (
+        f"{pack.jurisdiction.commission.name}收到一封反映{problem}的来信，属于业务范围外事项，"
+        f"于{day}转送{department}处理，同时抄送{liaison}跟踪督办。"
+        "台账按主管部门的办理期限跟踪，本训练包从转送之日起算。"
+    )
+    return Scenario("petition_close", "time_limits", lead, "办结", who=department)
 
 
 def _petition_close_extended(pack: Pack, rng: random.Random, day: str) -> Scenario:
     base = _petition_close(pack, rng, day)
-    lead = base.lead + "因情况复杂，经批准延长办理期限，并已告知信访人延期理由。"
-    return Scenario("petition_close", "time_limits", lead, "办结", extended=True)
+    lead = base.lead + f"{base.who}因情况复杂，经本单位负责人批准延长办理期限，并已告知信访人延期理由。"
+    return Scenario("petition_close", "time_limits", lead, "办结", extended=True, who=base.who)
 
 
 def _result_feedback(pack: Pack, rng: random.Random, day: str) -> Scenario:
@@ -264,6 +299,46 @@ def _disposal_plan(pack: Pack, rng: random.Random, day: str) -> Scenario:
     return Scenario("disposal_plan", "disposal", lead, "提出处置意见")
 
 
+def _inquiry_report(pack: Pack, rng: random.Random, day: str) -> Scenario:
+    office = _office(pack, rng)
+    problem = _problem(pack, rng, Category.ACCUSATION)
+    if rng.random() < 0.5:
+        lead = f"{office}对反映某干部{problem}问题的线索采取谈话方式处置，谈话于{day}结束。"
+    else:
+        lead = f"{office}对反映某干部{problem}问题的线索采取函询方式处置，于{day}收到被函询人的函询回复。"
+    return Scenario("inquiry_report", "disposal", lead, "写出情况报告和处置意见", who=office)
+
+
+def _discipline_appeal(pack: Pack, rng: random.Random, day: str) -> Scenario:
+    commission = pack.jurisdiction.commission.name
+    penalty = pick(rng, ("党内警告", "党内严重警告", "撤销党内职务", "留党察看"))
+    lead = (
+        f"一名党员对{commission}给予的{penalty}处分不服，提出申诉；{commission}于{day}受理，"
+        "交案件审理室复议复查。"
+    )
+    return Scenario("discipline_appeal_close", "appeals", lead, "完成复议复查(办结)")
+
+
+def _accountability_appeal(pack: Pack, rng: random.Random, day: str) -> Scenario:
+    commission = pack.jurisdiction.commission.name
+    measure = pick(rng, ("通报", "诫勉", "组织调整"))
+    lead = (
+        f"一名干部对{commission}作出的{measure}问责决定不服，向作出问责决定的{commission}提出书面申诉，"
+        f"{commission}于{day}收到申诉。"
+    )
+    return Scenario("accountability_appeal_decision", "appeals", lead, "作出申诉处理决定")
+
+
+def _supervision_review(pack: Pack, rng: random.Random, day: str) -> Scenario:
+    commission = pack.jurisdiction.commission.name
+    sanction = pick(rng, ("警告", "记过", "记大过", "降级"))
+    lead = (
+        f"一名公职人员对{commission}作出的{sanction}政务处分决定不服，申请复审；"
+        f"{commission}于{day}收到复审申请。"
+    )
+    return Scenario("supervision_review_decision", "appeals", lead, "作出复审决定")
+
+
 #: the scenes of deadline questions, by name (the date generator of the same name uses it)
 SCENES: dict[str, Scene] = {
     "acceptance_notice": _acceptance_notice,
@@ -275,6 +350,10 @@ SCENES: dict[str, Scene] = {
     "result_feedback": _result_feedback,
     "inquiry_reply": _inquiry_reply,
     "disposal_plan": _disposal_plan,
+    "inquiry_report": _inquiry_report,
+    "discipline_appeal_close": _discipline_appeal,
+    "accountability_appeal_decision": _accountability_appeal,
+    "supervision_review_decision": _supervision_review,
 }
 #: the rule each scene asks about
 SCENE_RULES: dict[str, str] = {
@@ -356,21 +435,41 @@ def _explain_step(
 
 
 def _explain(dates: QuizDates, rule: DeadlineRule, start: date, *, extended: bool) -> str:
-    base = dates.due(rule, start)
     parts = [rule.describe() + "。"]
-    parts.append(_explain_step(dates, rule, start, base, rule.clock, rule.amount, rule.count_start_day))
-    if extended and rule.extension is not None:
-        ext = rule.extension
+    ext = rule.extension if extended else None
+    if ext is None:
+        end = dates.due(rule, start)
+        parts.append(_explain_step(dates, rule, start, end, rule.clock, rule.amount, rule.count_start_day))
+        rolled = rule.clock is not Clock.WORKING_DAYS and end != _raw_end(
+            rule, start, rule.clock, rule.amount, rule.count_start_day
+        )
+    else:
+        raw = _raw_end(rule, start, rule.clock, rule.amount, rule.count_start_day)
         end = dates.due(rule, start, extended=True)
-        parts.append(f"延期({ext.needs})最长{_amount(ext.clock, ext.amount)}，")
-        parts.append("本训练包从原期限届满之日起算：")
-        parts.append(_explain_step(dates, rule, base, end, ext.clock, ext.amount, False))
+        if ext.clock is rule.clock:
+            total = f"{rule.amount}+{ext.amount}={_amount(rule.clock, rule.amount + ext.amount)}"
+        else:
+            total = f"{_amount(rule.clock, rule.amount)}再加{_amount(ext.clock, ext.amount)}"
+        parts.append(
+            f"从{zh_date(start)}起算{_amount(rule.clock, rule.amount)}，"
+            f"原期限本身的最后一天是{zh_date(raw, weekday=True)}。"
+            f"延期({ext.needs})最长{_amount(ext.clock, ext.amount)}：延长的是期限本身，"
+            f"从原期限的最后一天(不先顺延)接着计算，即自{rule.start.zh}起最长{total}："
+        )
+        parts.append(_explain_step(dates, rule, raw, end, ext.clock, ext.amount, False))
+        rolled = ext.clock is not Clock.WORKING_DAYS and end != _raw_end(
+            rule, raw, ext.clock, ext.amount, False
+        )
+    if rolled:
+        parts.append("期限末日逢节假日顺延，是按期间计算的一般规则(《民法典》第二百零三条)类推掌握的。")
     if rule.note:
-        parts.append(f"(规则原文：{rule.note})")
+        parts.append(f"(规则要点：{rule.note})")
     return "".join(parts)
 
 
 def _source(rule: DeadlineRule) -> str:
+    if rule.basis is Basis.TRAINING:
+        return f"{rule.source}；本训练包的简化做法，不是规定原文：本训练包 rules.yaml {rule.code}"
     return f"{rule.source}；本训练包 rules.yaml {rule.code}"
 
 
@@ -394,7 +493,7 @@ def _date_question(pack: Pack, dates: QuizDates, rng: random.Random, scene: str)
     return Question(
         id="",
         kind=QuestionKind.DATE,
-        stem=s.lead + s.ask(),
+        stem=s.lead + s.ask(rule),
         options=(),
         answer=(due.isoformat(),),
         source=_source(rule),
@@ -408,12 +507,21 @@ DATE_GENERATORS: dict[str, str] = {
     "acceptance_notice": "a real-name accusation received on D: tell the reporter whether accepted by?",
     "report_up": "an accusation about a cadre the level above manages, received on D: send it up by?",
     "forwarded_disposition": "an item forwarded from above, received on D: accept or pass it on by?",
-    "petition_acceptance_notice": "a petition received on D: tell the petitioner whether accepted by?",
-    "petition_close": "a petition accepted on D: close it by?",
-    "petition_close_extended": "a petition accepted on D and extended to the maximum: close it by?",
+    "petition_acceptance_notice": (
+        "a real-name suggestion forwarded by the level above, received on D: tell the petitioner it was "
+        "received, and how it will be handled, by?"
+    ),
+    "petition_close": "an out-of-scope letter sent to its department on D: the department closes it by?",
+    "petition_close_extended": (
+        "an out-of-scope letter sent on D, its handling extended to the maximum: the department closes it by?"
+    ),
     "result_feedback": "a real-name accusation closed on D: feed the result back by?",
     "inquiry_reply": "an inquiry letter received on D: written explanation by?",
     "disposal_plan": "a lead received on D: propose its disposal by?",
+    "inquiry_report": "a talk ended (or an inquiry answered) on D: report and propose by?",
+    "discipline_appeal_close": "an appeal against Party discipline accepted on D: close the review by?",
+    "accountability_appeal_decision": "an accountability appeal received on D: decide it by?",
+    "supervision_review_decision": "a request for a supervision review received on D: decide it by?",
 }
 
 
@@ -523,7 +631,7 @@ def in_time(pack: Pack, dates: QuizDates, rng: random.Random) -> Question:
         id="",
         kind=QuestionKind.TRUE_FALSE,
         stem=s.lead
-        + f"实际于{zh_date(done, weekday=True)}{s.done}。判断：按本训练包的时限规则，这没有超过期限。",
+        + f"{s.who}实际于{zh_date(done, weekday=True)}{s.done}。判断：{_by(rule)}，这没有超过期限。",
         options=(),
         answer=("true" if in_time_ else "false",),
         source=_source(rule),
