@@ -120,6 +120,7 @@ def test_the_truth_entered_scores_full_marks_and_is_stored_first(
     assert stored.submission.item_id == case.id and stored.submission.seed == case.seed
     expected = json.loads(json.dumps(case.truth.to_dict()))
     del expected["specificity"]  # not asked on the form
+    expected.update(related_to=None, novelty=None, route_rule=None)  # the key's reasons, not asked either
     assert stored.submission.payload["answer"] == expected
     assert stored.score.payload["total"] == report.total
     # the stored submission is older than (or as old as) its score: stored before the score existed
@@ -268,6 +269,36 @@ def test_history_lists_each_attempt_with_a_chart(pack: Pack, generator: CaseGene
     other = make_app(pack, generator, db)
     start(other, name="王五", channel=Channel.LETTER)
     assert t("practice.history.none", "zh") in other.history.value, "history is per learner"
+
+
+def test_an_attempt_stored_under_an_older_pack_keeps_its_version_and_score(
+    pack: Pack, generator: CaseGenerator, db: str
+) -> None:
+    """An attempt scored under pack 1.0.0 is listed as it was scored: version 1.0.0 and its stored points,
+    beside a new attempt scored under the pack the server runs now."""
+    assert pack.version == "2.0.0"
+    with Store.open(db) as store:
+        old = store.add_submission(
+            app="intake",
+            actor="张三",
+            item_id="default-3-000007",
+            pack="default@1.0.0",
+            seed=3,
+            payload={"level": "easy", "channel": "letter", "answer": {}},
+        )
+        store.add_score(old.id, {"total": 37.5, "max": 100.0, "grade": "fail", "pack": "default@1.0.0"})
+    app = make_app(pack, generator, db)
+    case = start(app, channel=Channel.ONLINE)
+    assert app.attempt is not None
+    fill(app.attempt.form, case.truth)
+    app.submit_button.click()
+    with Store.open(db) as store:
+        kept, new = store.scored(app="intake", actor="张三")
+    assert kept.submission.pack == "default@1.0.0" and kept.score.payload["total"] == 37.5
+    assert new.submission.pack == "default@2.0.0" and new.score.payload["pack"] == "default@2.0.0"
+    rows = app.history.value.split("<tr>")[2:]  # newest first, after the header row
+    assert "2.0.0" in rows[0] and "1.0.0" in rows[1] and "37.5 / 100" in rows[1]
+    assert t("practice.history.pack_note", "zh") in app.history.value
 
 
 def test_the_lookup_fills_the_form(pack: Pack, generator: CaseGenerator, db: str) -> None:

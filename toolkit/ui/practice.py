@@ -173,6 +173,9 @@ def history_html(
 ) -> str:
     """A learner's scored attempts, newest first, under a chart of their score over attempts.
 
+    Each row shows the score stored when it was handed in and the pack version it was scored with: a
+    newer pack never rescores an old attempt.
+
     ``extra`` adds one column: its catalogue key and a function giving the cell's text.
     """
     heading = f"<h2>{html.escape(t('practice.history.title', lang, name=name))}</h2>"
@@ -190,6 +193,7 @@ def history_html(
         if extra is not None:
             cells.append(extra[1](item))
         cells.append(_label(Level, sub.payload.get("level"), lang))
+        cells.append(sub.pack.partition("@")[2] or sub.pack)
         tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(
             f'<tr>{tds}<td class="xf-num">{total:g} / {top:g}</td><td class="xf-num">{percent:.0f}%</td></tr>'
@@ -197,7 +201,12 @@ def history_html(
     keys = ["practice.history.col.n", "practice.history.col.time", "practice.history.col.item"]
     if extra is not None:
         keys.append(extra[0])
-    keys += ["practice.history.col.level", "practice.history.col.score", "practice.history.col.percent"]
+    keys += [
+        "practice.history.col.level",
+        "practice.history.col.pack",
+        "practice.history.col.score",
+        "practice.history.col.percent",
+    ]
     cols = "".join(f"<th>{html.escape(t(key, lang))}</th>" for key in keys)
     chart = line_chart_svg(
         points[-30:],
@@ -210,6 +219,7 @@ def history_html(
         + f'<div class="xf-chart">{chart}</div>'
         + f'<table class="xf-table"><thead><tr>{cols}</tr></thead>'
         + f"<tbody>{''.join(reversed(rows))}</tbody></table>"
+        + f'<p class="xf-note">{html.escape(t("practice.history.pack_note", lang))}</p>'
     )
 
 
