@@ -39,7 +39,6 @@ from toolkit.generate.dossiers import (
     Shape,
     close_rule,
     disposal_rule,
-    expected_route,
     is_blank,
     notice_rule,
     principal_of,
@@ -48,7 +47,7 @@ from toolkit.generate.dossiers import (
     role_of,
     roster_cadre,
 )
-from toolkit.generate.routing import liaison_office
+from toolkit.generate.routing import accusation_route, liaison_office
 from toolkit.packs.model import LIAISON, Pack
 
 #: boxes every registration must fill
@@ -198,10 +197,10 @@ def route_by_level(v: View) -> Iterator[PlantedDefect]:
         return
     name, unit = v.accused()
     cadre = roster_cadre(v.pack, name, unit)
-    expected = expected_route(
+    expected = accusation_route(
         v.pack,
-        level,
-        unit or "",
+        level=level,
+        unit=unit or "",
         role=cadre.role if cadre is not None else None,
         problem=s.problem,
         amount=v.amount(),

@@ -35,7 +35,6 @@ from toolkit.generate.dossiers import (
     close_rule,
     conclusion_of,
     disposal_rule,
-    expected_route,
     notice_rule,
     referral_rule,
     reply_rule,
@@ -43,7 +42,7 @@ from toolkit.generate.dossiers import (
     verification_summary,
 )
 from toolkit.generate.draw import between, pick
-from toolkit.generate.routing import liaison_office
+from toolkit.generate.routing import accusation_route, liaison_office
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.deadlines import DeadlineRule
 
@@ -410,8 +409,8 @@ def wrong_route(ctx: DossierDraft, rng: random.Random, level: Level) -> PlantedD
     ):
         return None
     j = ctx.pack.jurisdiction
-    expected = expected_route(
-        ctx.pack, a.level, a.unit, role=a.role, problem=plan.problem.code, amount=plan.draft.amount
+    expected = accusation_route(
+        ctx.pack, level=a.level, unit=a.unit, role=a.role, problem=plan.problem.code, amount=plan.draft.amount
     )
     if expected is None:
         return None

@@ -60,7 +60,6 @@ from toolkit.domain.codes import (
     DocumentType,
     Flag,
     Level,
-    ManagementLevel,
     Proposal,
     RouteAction,
     Sex,
@@ -72,7 +71,6 @@ from toolkit.errors import GenerationError
 from toolkit.generate.cases import CaseGenerator, Draft, HistoryRecord, case_rng
 from toolkit.generate.draw import between, pick
 from toolkit.generate.people import PeopleMaker
-from toolkit.generate.routing import Routed, accusation_route
 from toolkit.packs.model import Pack, ProblemType
 from toolkit.rules.calendar import WorkCalendar
 from toolkit.rules.deadlines import DeadlineRule
@@ -253,19 +251,6 @@ def principal_of(pack: Pack, unit: str) -> Cadre | None:
     commission's own staff: its head)."""
     heads = (CadreRole.PRINCIPAL, CadreRole.COMMISSION_HEAD)
     return next((c for c in pack.cadres if c.unit == unit and c.role in heads), None)
-
-
-def expected_route(
-    pack: Pack,
-    level: ManagementLevel,
-    unit: str,
-    *,
-    role: CadreRole | None = None,
-    problem: str = "",
-    amount: int | None = None,
-) -> Routed | None:
-    """Where an accusation against this cadre goes (``rules.yaml`` routing, escalation included)."""
-    return accusation_route(pack, level=level, unit=unit, role=role, problem=problem, amount=amount)
 
 
 # -- the commission's staff ---------------------------------------------------------------------------
