@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pack_edits
@@ -55,6 +56,24 @@ def _problem(folder: Path, field: str) -> PackFileError:
     mine = [p for p in problems if p.field == field]
     assert len(mine) == 1, [p.describe() for p in problems]
     return mine[0]
+
+
+def test_the_intake_rules_cite_their_articles_and_copy_the_liaison_office(pack: Pack) -> None:
+    """Issue 16: every rule names its article, or says unverified or that it is the pack's own; 双向移交、单向
+    反馈 copies the office that liaises with the department (seed 004), not the 信访部门."""
+    article = re.compile(r"第[一二三四五六七八九十百零]+条")
+    rubric = pack.intake_rubric
+    rules = [f.rule for f in rubric.fields.values()] + [rubric.conduct_rule]
+    for rule in rules:
+        for part in rule.source.split("；"):
+            assert article.search(part) or any(w in part for w in ("unverified", "本训练包", "地方做法")), (
+                part
+            )
+    route = rubric.field("route").rule.text
+    assert "信访部门" not in route and "联系该部门的纪检监察室或派驻组" in route
+    assert "提级办理" in route and "主要负责人" in route and "干部监督室" in route
+    assert "无从查证的予以了结" in rubric.field("disposal").rule.text
+    assert "新的证据" in rubric.field("repeat_of").rule.text
 
 
 @pytest.mark.parametrize(
