@@ -50,7 +50,7 @@ def expected_counts(
     s = pack.rules.card_scheme(scheme)
     out: Counter[tuple[str, str]] = Counter()
     for it in items:
-        if it.status in (ItemStatus.OPEN, ItemStatus.EXTENDED):
+        if it.status in (ItemStatus.OPEN, ItemStatus.EXTENDED) and it.due is not None:
             color = s.color(it.due, today)
             if color is not None:
                 out[(it.handler_unit, color.value)] += 1
@@ -119,13 +119,14 @@ def test_out_writes_every_item_with_its_card(
     by_id = {row["编号"]: row for row in written.to_dict("records")}
     for it in items:
         row = by_id[it.id]
-        if it.status in (ItemStatus.OPEN, ItemStatus.EXTENDED):
+        if it.status in (ItemStatus.OPEN, ItemStatus.EXTENDED) and it.due is not None:
             color = scheme.color(it.due, today)
             assert row["督办牌"] == ("" if color is None else CardColor(color).zh)
             assert int(row["剩余天数"]) == (it.due - today).days
             assert int(row["超期天数"]) == max((today - it.due).days, 0)
-        else:
+        else:  # closed, filed, or without a limit (an open suggestion)
             assert row["督办牌"] == "" and row["剩余天数"] == "" and row["超期天数"] == ""
+    assert any(it.status is ItemStatus.OPEN and it.due is None for it in items), "an open suggestion"
 
 
 def test_due_dates_without_holiday_data_are_reported(

@@ -110,3 +110,23 @@ def test_the_command_runs_as_a_user_would(bad: Path) -> None:
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == f"xfkit: {bad}: 4 problem(s); nothing was imported"
+
+
+def test_a_suggestion_needs_no_due_date_an_accusation_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.csv"
+    head = HEAD.rstrip("\n") + ",分办方式\n"
+    suggestion = "S1,2025-09-26,批评建议,信访室,办理中,,,本级办理\n"
+    path.write_text(head + suggestion, encoding="utf-8")
+    assert main(["ledger", "import", str(path)]) == 0
+    capsys.readouterr()
+    path.write_text(
+        head + suggestion + "A1,2025-09-26,检举控告,第一纪检监察室,办理中,,,本级办理\n", encoding="utf-8"
+    )
+    assert main(["ledger", "import", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"xfkit: {path}:row 3: 办理期限: is empty (required unless the item is 留存备查 or no time limit "
+        "applies to its 分办方式 and 问题类别)",
+        f"xfkit: {path}: 1 problem(s); nothing was imported",
+    ]

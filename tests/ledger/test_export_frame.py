@@ -138,3 +138,22 @@ def test_without_the_pack_the_accused_unit_is_a_code(items: list[LedgerItem]) ->
     plain = ledger_frame(items)
     with_unit = [it for it in items if it.accused_unit]
     assert with_unit and set(plain["accused_unit"]) - {""} == {it.accused_unit for it in with_unit}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_milestone_columns_round_trip(frame: pd.DataFrame, pack: Pack, tmp_path: Path, suffix: str) -> None:
+    leads = (frame["route_action"] == "self") & (frame["category"] == "accusation")
+    assert leads.any() and (~leads).any()
+    path = tmp_path / f"milestones{suffix}"
+    write_ledger_frame(frame, path, pack)
+    table = read_back(path)
+    at = FRAME_HEADERS.index("办理期限")
+    assert FRAME_HEADERS[at + 1 : at + 3] == ("节点事项", "节点期限")
+    assert set(table.loc[leads.to_numpy(), "节点事项"]) == {"提出线索处置意见"}, "the rule's Chinese name"
+    assert table.loc[leads.to_numpy(), "节点期限"].tolist() == [
+        day.date().isoformat() for day in frame.loc[leads, "milestone_due"]
+    ]
+    assert (table.loc[(~leads).to_numpy(), ["节点事项", "节点期限"]] == "").all().all()
+    again = read_ledger(path, pack)
+    pd.testing.assert_series_equal(again["milestone"], frame["milestone"].reset_index(drop=True))
+    pd.testing.assert_series_equal(again["milestone_due"], frame["milestone_due"].reset_index(drop=True))

@@ -70,11 +70,26 @@ def test_generated_ledger_reads_back_equal_on_every_column(
     assert frame.attrs["notes"] == [] and frame.attrs["source"] == path.name
 
 
-def test_the_generated_ledger_has_every_status_and_a_filed_item_has_no_due(expected: pd.DataFrame) -> None:
+def test_the_generated_ledger_has_every_status_and_items_without_a_limit_have_no_due(
+    expected: pd.DataFrame,
+) -> None:
     assert set(expected["status"]) == {"open", "extended", "closed", "filed"}
     filed = expected["status"] == "filed"
-    assert expected.loc[filed, "due"].isna().all() and expected.loc[~filed, "due"].notna().all()
     assert (expected.loc[filed, "deadline"] == "").all()
+    # due exactly where a rule sets a limit: not for filed items, items answered at once, suggestions
+    assert (expected["due"].isna() == (expected["deadline"] == "")).all()
+    unlimited = (expected["route_action"] == "advise") | (expected["category"] == "suggestion")
+    assert unlimited.any() and expected.loc[unlimited, "due"].isna().all()
+    advise = expected["route_action"] == "advise"
+    assert (expected.loc[advise, "status"] == "closed").all()
+    assert (expected.loc[advise, "closed"] == expected.loc[advise, "received"]).all(), "answered at once"
+    assert (expected.loc[expected["category"] == "suggestion", "status"] != "filed").all()
+    # the milestone: only leads handled here, always with a day
+    assert (expected["milestone"] != "").any()
+    assert (expected["milestone_due"].isna() == (expected["milestone"] == "")).all()
+    leads = (expected["route_action"] == "self") & (expected["category"] == "accusation")
+    assert set(expected.loc[leads, "milestone"]) == {"disposal_plan"}
+    assert (expected.loc[~leads, "milestone"] == "").all()
     assert expected.loc[expected["status"] == "open", "closed"].isna().all()
     assert (expected["received"] == expected["received"].dt.normalize()).all()
 
@@ -221,20 +236,166 @@ def test_units_by_short_name(pack: Pack, tmp_path: Path) -> None:
 def test_deadline_by_name_or_code_or_from_the_pack(pack: Pack, tmp_path: Path) -> None:
     rule = pack.rules.deadlines[0]
     rows = [
-        [*HEAD, "分办方式", "时限规则"],
-        ["A1", "2025-09-26", "检举控告", "信访室", "办理中", "2025-10-26", "", "本级办理", rule.name_zh],
-        ["A2", "2025-09-26", "检举控告", "信访室", "办理中", "2025-10-26", "", "本级办理", rule.code],
-        ["A3", "2025-09-26", "申诉", "信访室", "办理中", "2025-10-26", "", "本级办理", ""],
-        ["A4", "2025-09-26", "申诉", "信访室", "留存备查", "", "", "登记留存备查", ""],
-        ["A5", "2025-09-26", "申诉", "信访室", "办理中", "2025-10-26", "", "", ""],
+        [*HEAD, "分办方式", "问题类型", "时限规则"],
+        ["A1", "2025-09-26", "检举控告", "信访室", "办理中", "2025-10-26", "", "本级办理", "", rule.name_zh],
+        ["A2", "2025-09-26", "检举控告", "信访室", "办理中", "2025-10-26", "", "本级办理", "", rule.code],
+        ["A3", "2025-09-26", "检举控告", "信访室", "办理中", "2025-12-26", "", "本级办理", "", ""],
+        [
+            "A4",
+            "2025-09-26",
+            "申诉",
+            "信访室",
+            "办理中",
+            "2025-12-26",
+            "",
+            "本级办理",
+            "discipline_appeal",
+            "",
+        ],
+        [
+            "A5",
+            "2025-09-26",
+            "申诉",
+            "信访室",
+            "办理中",
+            "2025-10-27",
+            "",
+            "本级办理",
+            "对问责决定不服申诉",
+            "",
+        ],
+        ["A6", "2025-09-26", "检举控告", "第一纪检监察室", "办理中", "2025-12-26", "", "交办下级", "", ""],
+        ["A7", "2025-09-26", "业务范围外", "信访室", "办理中", "2025-11-26", "", "移送主管部门", "", ""],
+        ["A8", "2025-09-26", "检举控告", "信访室", "留存备查", "", "", "登记留存备查", "", ""],
+        ["A9", "2025-09-26", "申诉", "信访室", "办理中", "2025-10-26", "", "", "", ""],
     ]
     frame = read_ledger(write_csv(tmp_path / "rules.csv", rows), pack)
-    from toolkit.domain.codes import Category, RouteAction
+    # the pack's ledger_deadlines: by action, else by problem type, else by category
+    assert frame["deadline"].tolist() == [
+        rule.code,
+        rule.code,
+        "lead_close",
+        "discipline_appeal_close",
+        "accountability_appeal_decision",
+        "assign_report",
+        "petition_close",
+        "",
+        "",
+    ]
+    assert pd.isna(frame.at[7, "due"])
 
-    derived = pack.rules.ledger_deadline(RouteAction.SELF, Category.APPEAL)
-    assert derived is not None
-    assert frame["deadline"].tolist() == [rule.code, rule.code, derived.code, "", ""]
-    assert pd.isna(frame.at[3, "due"])
+
+def test_a_suggestion_needs_no_due_but_an_accusation_does(pack: Pack, tmp_path: Path) -> None:
+    head = [*HEAD, "分办方式"]
+    rows = [
+        head,
+        ["S1", "2025-09-26", "批评建议", "信访室", "办理中", "", "", "本级办理"],
+        ["S2", "2025-09-26", "业务范围外", "信访室", "已办结", "", "2025-09-26", "告知向有权机关反映"],
+    ]
+    frame = read_ledger(write_csv(tmp_path / "suggestion.csv", rows), pack)
+    assert frame["deadline"].tolist() == ["", ""]
+    assert frame["due"].isna().all()
+    rows.append(["A1", "2025-09-26", "检举控告", "第一纪检监察室", "办理中", "", "", "本级办理"])
+    from toolkit.errors import LedgerInvalid
+
+    with pytest.raises(LedgerInvalid) as caught:
+        read_ledger(write_csv(tmp_path / "accusation.csv", rows), pack)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, "办理期限")]
+    assert "is empty (required unless the item is 留存备查" in caught.value.problems[0].message
+
+
+def test_a_file_of_suggestions_needs_no_due_column(pack: Pack, tmp_path: Path) -> None:
+    rows = [
+        ["编号", "收件日期", "问题类别", "承办单位", "办理状态", "分办方式"],
+        ["S1", "2025-09-26", "批评建议", "信访室", "办理中", "本级办理"],
+    ]
+    assert read_ledger(write_csv(tmp_path / "s.csv", rows), pack)["due"].isna().all()
+    rows.append(["A1", "2025-09-27", "检举控告", "信访室", "办理中", "本级办理"])
+    from toolkit.errors import LedgerInvalid
+
+    with pytest.raises(LedgerInvalid) as caught:
+        read_ledger(write_csv(tmp_path / "a.csv", rows), pack)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (1, "办理期限")
+    assert "required column is missing: 1 item is tracked against a time limit (the first in row 3" in (
+        problem.message
+    )
+
+
+# -- the milestone (节点事项 / 节点期限) ---------------------------------------------------------------
+
+
+def test_without_milestone_columns_a_lead_gets_its_milestone_from_the_pack(
+    pack: Pack, tmp_path: Path
+) -> None:
+    rows = [
+        [*HEAD, "分办方式"],
+        # 2025-09-26 + 1 month = 2025-10-26, a Sunday: rolled to Monday 10-27
+        ["A1", "2025-09-26", "检举控告", "第一纪检监察室", "办理中", "2025-12-26", "", "本级办理"],
+        ["A2", "2025-09-26", "检举控告", "第一纪检监察室", "办理中", "2025-12-26", "", "交办下级"],
+        ["A3", "2025-09-26", "批评建议", "信访室", "办理中", "", "", "本级办理"],
+    ]
+    frame = read_ledger(write_csv(tmp_path / "old.csv", rows), pack)
+    assert frame["milestone"].tolist() == ["disposal_plan", "", ""]
+    assert frame.at[0, "milestone_due"] == pd.Timestamp("2025-10-27")
+    assert frame["milestone_due"].iloc[1:].isna().all()
+    assert str(frame["milestone_due"].dtype) == "datetime64[ns]"
+
+
+def test_milestone_columns_are_read_as_written(pack: Pack, tmp_path: Path) -> None:
+    rows = [
+        [*HEAD, "分办方式", "节点", "节点日期"],
+        [
+            "A1",
+            "2025-09-26",
+            "检举控告",
+            "信访室",
+            "办理中",
+            "2025-12-26",
+            "",
+            "本级办理",
+            "提出线索处置意见",
+            "2025/10/20",
+        ],
+        [
+            "A2",
+            "2025-09-26",
+            "检举控告",
+            "信访室",
+            "办理中",
+            "2025-12-26",
+            "",
+            "本级办理",
+            "disposal_plan",
+            "",
+        ],
+        ["A3", "2025-09-26", "检举控告", "信访室", "办理中", "2025-12-26", "", "本级办理", "", ""],
+    ]
+    frame = read_ledger(write_csv(tmp_path / "m.csv", rows), pack)
+    assert frame["milestone"].tolist() == ["disposal_plan", "disposal_plan", ""]
+    assert frame.at[0, "milestone_due"] == pd.Timestamp("2025-10-20"), "as written"
+    assert frame.at[1, "milestone_due"] == pd.Timestamp("2025-10-27"), "an empty cell: from the rule"
+    assert pd.isna(frame.at[2, "milestone_due"])
+
+
+def test_a_milestone_day_without_a_milestone_or_before_receipt_is_a_problem(
+    pack: Pack, tmp_path: Path
+) -> None:
+    rows = [
+        [*HEAD, "节点事项", "节点期限"],
+        ["A1", "2025-09-26", "检举控告", "信访室", "办理中", "2025-12-26", "", "", "2025-10-20"],
+        ["A2", "2025-09-26", "检举控告", "信访室", "办理中", "2025-12-26", "", "disposal_plan", "2025-09-01"],
+        ["A3", "2025-09-26", "检举控告", "信访室", "办理中", "2025-12-26", "", "三天后", ""],
+    ]
+    from toolkit.errors import LedgerInvalid
+
+    with pytest.raises(LedgerInvalid) as caught:
+        read_ledger(write_csv(tmp_path / "bad.csv", rows), pack)
+    found = [(p.row, p.column, p.message) for p in caught.value.problems]
+    assert [(r, c) for r, c, _ in found] == [(2, "节点期限"), (3, "节点期限"), (4, "节点事项")]
+    assert "2025-10-20 is given, but the item has no 节点事项" in found[0][2]
+    assert "2025-09-01 is before the 收件日期 2025-09-26" in found[1][2]
+    assert "unknown time-limit rule '三天后'" in found[2][2]
 
 
 def test_flags_in_any_separator_become_codes(pack: Pack, tmp_path: Path) -> None:
@@ -308,4 +469,22 @@ def test_a_large_generated_csv_reads_through_the_vectorised_path(
     ledger_table(expected, pack).to_csv(path, index=False, encoding="gbk")
     frame = read_ledger(path, pack)
     pd.testing.assert_frame_equal(frame, expected)
-    assert np.array_equal(frame["due"].isna().to_numpy(), (frame["status"] == "filed").to_numpy())
+    assert np.array_equal(frame["due"].isna().to_numpy(), (frame["deadline"] == "").to_numpy())
+    assert np.array_equal(frame["milestone_due"].isna().to_numpy(), (frame["milestone"] == "").to_numpy())
+
+
+def test_json_lines_without_milestone_keys_get_the_derived_milestone(
+    items: list[LedgerItem], expected: pd.DataFrame, pack: Pack, tmp_path: Path
+) -> None:
+    import json
+
+    path = tmp_path / "older.jsonl"
+    lines = []
+    for it in items:
+        data = it.to_dict()
+        del data["milestone"], data["milestone_due"]
+        lines.append(json.dumps(data, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = read_ledger(path, pack)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert frame.attrs["notes"] == []

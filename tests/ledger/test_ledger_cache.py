@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import toolkit.ledger.frame
 import toolkit.ledger.importer as importer
+import toolkit.packs.cache
 from toolkit.errors import LedgerInvalid
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.ledger import ledger_items
-from toolkit.ledger.cache import cached_ledger, is_cached, warm_cache
+from toolkit.ledger.cache import cache_entry, cached_ledger, is_cached, warm_cache
 from toolkit.ledger.export import write_ledger
 from toolkit.ledger.importer import read_ledger
 from toolkit.packs import Pack
@@ -114,3 +117,22 @@ def test_is_cached_tells_without_importing(workbook: Path, cache: Path) -> None:
     assert is_cached(workbook, served)
     workbook.write_bytes(workbook.read_bytes() + b"\0")
     assert not is_cached(workbook, served), "other bytes, another entry"
+
+
+def test_changing_the_frames_columns_names_another_entry(
+    workbook: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key digests the ledger code (toolkit/ledger, frame.py included): an entry written before the
+    frame gained its milestone columns is never read by the code that has them."""
+    served = cached_pack("default")
+    now = cache_entry(workbook, served)
+    frame_py = Path(toolkit.ledger.frame.__file__)
+    copy = tmp_path / "toolkit"
+    shutil.copytree(frame_py.parent, copy / "ledger", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(toolkit.packs.cache, "_TOOLKIT", copy)
+    assert cache_entry(workbook, served) == now, "the same code, the same entry"
+    text = (copy / "ledger" / "frame.py").read_text(encoding="utf-8")
+    older = text.replace('        "milestone": "str",\n        "milestone_due": "datetime64[ns]",\n', "")
+    assert older != text
+    (copy / "ledger" / "frame.py").write_text(older, encoding="utf-8")
+    assert cache_entry(workbook, served) != now

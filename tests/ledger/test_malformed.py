@@ -99,7 +99,7 @@ CASES: dict[str, Case] = {
             (1, "问题类别", "required column is missing (also accepted: 类别"),
             (1, "承办单位", "required column is missing"),
             (1, "办理状态", "required column is missing"),
-            (1, "办理期限", "required column is missing"),
+            (1, "办理期限", "required column is missing: 1 item is tracked against a time limit"),
         ),
     ),
     "no 办结日期 column but a closed item": Case(
@@ -168,7 +168,7 @@ CASES: dict[str, Case] = {
     ),
     "unknown time-limit rule": Case(
         csv_file(text([*HEAD, "时限规则"], [*OPEN, "三天办结"])),
-        ((2, "时限规则", "unknown time-limit rule '三天办结'; allowed: 实名举报受理情况告知"),),
+        ((2, "时限规则", "unknown time-limit rule '三天办结'; allowed: 实名检举控告受理情况告知"),),
     ),
     "status and 办结日期 disagree": Case(
         csv_file(text(HEAD, with_cell(OPEN, "办结日期", "2025-10-01"), with_cell(CLOSED, "办结日期", ""))),
@@ -179,7 +179,7 @@ CASES: dict[str, Case] = {
     ),
     "an open item without 办理期限": Case(
         csv_file(text(HEAD, with_cell(OPEN, "办理期限", ""))),
-        ((2, "办理期限", "is empty (required unless the item is 留存备查)"),),
+        ((2, "办理期限", "is empty (required unless the item is 留存备查 or no time limit applies to its"),),
     ),
     "a quotation mark never closed": Case(
         csv_file(text(HEAD) + 'A1,2025-09-26,"检举控告,第一纪检监察室,办理中,2025-10-26,\n'),

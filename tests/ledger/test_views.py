@@ -1,11 +1,20 @@
-"""Dashboard views: filters, key groups and monthly trends with year-on-year change."""
+"""Dashboard views: filters, key groups, milestones past and monthly trends with year-on-year change."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from toolkit.ledger.views import KEY_GROUPS, LONG_OVERDUE_DAYS, ViewFilter, apply_filter, monthly_trends
+from toolkit.ledger.views import (
+    KEY_GROUPS,
+    LONG_OVERDUE_DAYS,
+    ViewFilter,
+    apply_filter,
+    milestone_past,
+    monthly_trends,
+)
 
 
 def frame_of(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -73,3 +82,22 @@ def test_monthly_trends_count_and_compare_with_a_year_before() -> None:
 def test_trends_of_an_empty_ledger() -> None:
     empty = frame_of([{"received": "2025-01-01"}]).iloc[0:0]
     assert monthly_trends(empty).empty
+
+
+def test_milestones_past_only_for_open_items() -> None:
+    frame = frame_of(
+        [
+            {"received": "2025-09-01", "status": "open", "milestone_due": "2025-10-01"},  # past
+            {
+                "received": "2025-09-01",
+                "status": "extended",
+                "milestone_due": "2025-10-15",
+            },  # today: not past
+            {"received": "2025-09-01", "status": "closed", "milestone_due": "2025-10-01"},  # closed
+            {"received": "2025-09-01", "status": "open", "milestone_due": None},  # no milestone
+        ]
+    )
+    frame["milestone_due"] = pd.to_datetime(frame["milestone_due"])
+    assert milestone_past(frame, date(2025, 10, 15)).tolist() == [True, False, False, False]
+    assert milestone_past(frame, date(2025, 10, 16)).tolist() == [True, True, False, False]
+    assert not milestone_past(frame.drop(columns="milestone_due"), date(2025, 10, 16)).any()

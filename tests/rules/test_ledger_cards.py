@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import chinese_calendar
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.domain.codes import Clock
+from toolkit.domain.codes import Category, Clock, RouteAction
 from toolkit.errors import CalendarRangeError, RuleError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.ledger import ledger_items
@@ -36,9 +37,9 @@ from toolkit.rules.cards import CardScheme
 from toolkit.rules.ledger_cards import CARD_COLUMNS, card_counts, ledger_cards, red_list, unknown_workdays
 
 WORKING = "report_up"  # 5 工作日
-CALENDAR = "transfer"  # 15 日
-MONTHS = "disposal_plan"  # 1 个月
-RULES = ("", WORKING, CALENDAR, MONTHS, "petition_close")
+CALENDAR = "petition_close"  # 60 日
+MONTHS = "lead_close"  # 3 个月
+RULES = ("", WORKING, CALENDAR, MONTHS, "assign_report", "discipline_appeal_close")
 STATUSES = ("open", "extended", "closed", "filed")
 
 
@@ -330,12 +331,54 @@ def test_generated_ledger(pack: Pack, generator: CaseGenerator) -> None:
     scheme = pack.rules.card_scheme("three")
     cards = ledger_cards(frame, as_of=as_of, scheme=scheme, pack=pack)
     for item, (_, row) in zip(items, cards.iterrows(), strict=True):
-        if item.status.value in ("closed", "filed"):
+        if item.status.value in ("closed", "filed") or item.due is None:
             assert row["card"] == ""
         else:
             color = scheme.color(item.due, as_of)
             assert row["card"] == ("" if color is None else color.value)
     assert (cards["card"] == "red").any()
+    # items without a limit (suggestions, advice, filed) never carry a card
+    unlimited = (frame["deadline"] == "").to_numpy()
+    assert unlimited.any() and (cards.loc[unlimited, "card"] == "").all()
+    assert ((frame["category"] == "suggestion") & frame["status"].isin(["open"])).any()
+    # a lead received in the last month is not carded: it has three months
+    recent = (frame["deadline"] == "lead_close") & (
+        frame["received"] > pd.Timestamp(as_of - timedelta(days=30))
+    )
+    assert recent.any() and (cards.loc[recent.to_numpy(), "card"] == "").all()
+
+
+# ---------------------------------------------------------------------------------------- a lead's own limit
+
+
+def rolled(day: date) -> date:
+    while not chinese_calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def test_a_lead_received_yesterday_carries_no_card(pack: Pack) -> None:
+    """收到之日起3个月内办结 (the pack's lead_close): 2025-07-01 + 3 months = 10-01, National Day, rolled to
+    10-09. Seen the next day, 99 days are left: no card on the three-colour scheme. Tracked against the
+    1-month 处置意见 step instead (08-01), it would have been yellow on arrival."""
+    received, next_day = d("2025-07-01"), d("2025-07-02")
+    due = rolled(date(2025, 10, 1))
+    assert due == d("2025-10-09")
+    rule = pack.rules.ledger_deadline(RouteAction.SELF, Category.ACCUSATION)
+    assert rule is not None and rule.code == "lead_close" and rule.due(received, pack.calendar) == due
+    row = one(pack, "three", next_day, "open", due.isoformat(), rule.code)
+    assert (row["card"], row["days_left"]) == ("", 99)
+    old = one(pack, "three", next_day, "open", rolled(date(2025, 8, 1)).isoformat(), "disposal_plan")
+    assert old["card"] == "yellow", "what every lead got when tracked against 处置意见"
+
+
+def test_cards_never_read_the_milestone(pack: Pack) -> None:
+    frame = ledger([("open", "2025-12-15", MONTHS), ("open", None, "")])
+    frame["milestone"] = ["disposal_plan", "disposal_plan"]
+    frame["milestone_due"] = dues(["2025-08-01", "2025-08-01"])  # long past
+    cards = ledger_cards(frame, as_of=AS_OF, scheme=pack.rules.card_scheme("three"), pack=pack)
+    assert cards["card"].tolist() == ["", ""]
+    assert cards["days_overdue"].tolist()[0] == 0
 
 
 # ---------------------------------------------------------------------------------------- properties

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from toolkit.domain.codes import CardColor
@@ -166,3 +167,27 @@ def test_the_view_can_jump_to_the_ledgers_own_date(dash: LedgerDashboard) -> Non
     dash.as_of.value = date(2026, 11, 22)
     dash.snapshot_button.click()
     assert dash.as_of.value == dash.frame["received"].max().date()
+
+
+def test_milestones_are_shown_beside_the_limit_and_never_carded(dash: LedgerDashboard, pack: Pack) -> None:
+    assert dash.frame is not None and dash.cards is not None
+    frame, cards = dash.frame, dash.cards
+    still_open = frame["status"].isin(["open", "extended"])
+    past = still_open & frame["milestone_due"].notna() & (frame["milestone_due"] < pd.Timestamp(AS_OF))
+    assert past.any()
+    assert t("ledger.milestone.summary", "zh", n=int(past.sum())) in dash.summary.value
+    # the red list has a milestone column, and a red lead's 处置意见 step is long past
+    assert t("ledger.red.col.milestone", "zh") in dash.red.value
+    assert dash._red is not None
+    red_leads = dash._red[dash._red["milestone"] != ""]
+    assert not red_leads.empty
+    label = pack.rules.deadline("disposal_plan").label("zh")
+    day = red_leads.iloc[0]["milestone_due"].date().isoformat()
+    assert f"{label} {day} <strong>{t('ledger.milestone.past', 'zh')}</strong>" in dash.red.value
+    # a lead whose milestone is past but whose own limit is months away carries no card
+    leads = (
+        (frame["deadline"] == "lead_close")
+        & past
+        & (frame["due"] > pd.Timestamp(AS_OF) + pd.Timedelta(days=31))
+    )
+    assert leads.any() and (cards.loc[leads, "card"] == "").all()

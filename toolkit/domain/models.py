@@ -296,7 +296,12 @@ class Case:
 
 @dataclass(frozen=True, slots=True)
 class LedgerItem:
-    """One row of a ledger (台账): an item as the office tracks it."""
+    """One row of a ledger (台账): an item as the office tracks it.
+
+    ``deadline`` / ``due``: the 办结 or 报结 limit the item is tracked against ("" / None when no rule
+    sets one: items logged and kept, answered at once, suggestions). ``milestone`` / ``milestone_due``:
+    the intermediate step shown beside it (the 处置意见 of a lead handled here), "" / None when none.
+    """
 
     id: str
     seed: int
@@ -312,11 +317,13 @@ class LedgerItem:
     route: Route
     handler_unit: str
     deadline: str
-    due: date
+    due: date | None
     status: ItemStatus
     closed: date | None = None
     keywords: tuple[str, ...] = field(default_factory=tuple)
     summary: str = ""
+    milestone: str = ""
+    milestone_due: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -334,7 +341,9 @@ class LedgerItem:
             "route_action": self.route.action,
             "handler_unit": self.handler_unit,
             "deadline": self.deadline,
-            "due": self.due.isoformat(),
+            "due": self.due.isoformat() if self.due else None,
+            "milestone": self.milestone,
+            "milestone_due": self.milestone_due.isoformat() if self.milestone_due else None,
             "status": self.status,
             "closed": self.closed.isoformat() if self.closed else None,
             "keywords": list(self.keywords),

@@ -2,7 +2,9 @@
 
 Column headers are the Chinese ones offices use; values are Chinese labels and unit names, with the
 codes kept in their own columns so a file can be read back without guessing
-(:func:`toolkit.ledger.importer.read_ledger` reads every file written here).
+(:func:`toolkit.ledger.importer.read_ledger` reads every file written here). 时限规则 and 办理期限 are the
+item's own 办结 / 报结 limit; 节点事项 and 节点期限 the milestone beside it (the 处置意见 of a lead handled
+here), each rule by its Chinese name.
 
 Two entry points share one writer: :func:`write_ledger_frame` writes a canonical ledger frame (the
 dashboard's or the CLI's "current view", with extra columns such as the card colour), and
@@ -51,6 +53,8 @@ FRAME_HEADERS: tuple[str, ...] = (
     "承办单位",
     "时限规则",
     "办理期限",
+    "节点事项",
+    "节点期限",
     "办理状态",
     "办结日期",
     "标记",
@@ -110,6 +114,8 @@ def ledger_table(frame: pd.DataFrame, pack: Pack) -> pd.DataFrame:
         "承办单位": relabel("handler_unit", units),
         "时限规则": relabel("deadline", rules),
         "办理期限": _iso_days(frame["due"]),
+        "节点事项": relabel("milestone", rules),
+        "节点期限": _iso_days(frame["milestone_due"]),
         "办理状态": relabel("status", _labels(ItemStatus)),
         "办结日期": _iso_days(frame["closed"]),
         "标记": _apply_distinct(text("flags"), flag_labels),

@@ -17,8 +17,14 @@ category       str              :class:`~toolkit.domain.codes.Category` code
 problem_type   str              the pack's problem type code (``unspecified`` for 无实质内容), or ""
 route_action   str              :class:`~toolkit.domain.codes.RouteAction` code, or ""
 handler_unit   str              the handling unit's code in the pack's jurisdiction
-deadline       str              the pack's deadline rule code the item is tracked against, or ""
-due            datetime64[ns]   the last day in time; NaT for items with no limit (filed)
+deadline       str              the pack's deadline rule code of the item's own 办结 / 报结 limit
+                                (``rules.ledger_deadline``), or "" where no rule sets one
+due            datetime64[ns]   the last day in time; NaT for items with no limit (filed, answered
+                                at once, suggestions)
+milestone      str              the rule code of the intermediate step shown beside the limit
+                                (``rules.milestone``: the 处置意见 of a lead handled here), or ""
+milestone_due  datetime64[ns]   the milestone's last day, counted by its rule; NaT without one. The
+                                cards never use it; the dashboard shows whether it is past
 status         str              :class:`~toolkit.domain.codes.ItemStatus` code
 closed         datetime64[ns]   day closed; NaT while not closed
 flags          str              :class:`~toolkit.domain.codes.Flag` codes, comma-separated, or ""
@@ -61,6 +67,8 @@ LEDGER_COLUMNS: Mapping[str, str] = MappingProxyType(
         "handler_unit": "str",
         "deadline": "str",
         "due": "datetime64[ns]",
+        "milestone": "str",
+        "milestone_due": "datetime64[ns]",
         "status": "str",
         "closed": "datetime64[ns]",
         "flags": "str",
@@ -129,7 +137,8 @@ def ledger_frame(items: Iterable[LedgerItem], *, pack: Pack | None = None) -> pd
     Returns
     -------
     pandas.DataFrame
-        One row per item, in order. Filed items (no time limit) get a NaT ``due``.
+        One row per item, in order. Items without a limit (filed, answered at once, suggestions) get a
+        NaT ``due``; items without a milestone an empty ``milestone`` and a NaT ``milestone_due``.
     """
     rows = list(items)
     unit_name = _unit_namer(pack)
@@ -148,6 +157,8 @@ def ledger_frame(items: Iterable[LedgerItem], *, pack: Pack | None = None) -> pd
             "handler_unit": [it.handler_unit for it in rows],
             "deadline": [it.deadline for it in rows],
             "due": _days([None if it.status is filed else it.due for it in rows]),
+            "milestone": [it.milestone for it in rows],
+            "milestone_due": _days([it.milestone_due for it in rows]),
             "status": [it.status.value for it in rows],
             "closed": _days([it.closed for it in rows]),
             "flags": [",".join(f.value for f in it.flags) for it in rows],

@@ -16,7 +16,8 @@ Files
   merged cells in the header row or among the rows are problems (unmerge them), merged title rows above
   the header are fine.
 - JSON lines: one ``LedgerItem.to_dict()`` object per line, as written by
-  :func:`toolkit.ledger.export.write_ledger`.
+  :func:`toolkit.ledger.export.write_ledger`. Lines written before ledgers had milestones (no
+  ``milestone`` key in any line) are read as a file without the 节点事项 column.
 
 Up to :data:`HEADER_SCAN` rows above the header (titles such as "2025年信访举报台账") are skipped: the header
 row is the first row naming at least two known columns. Row numbers in problems are the ones a person
@@ -31,8 +32,9 @@ When a code column (``渠道代码`` …) is present it is read and the label co
 label columns may hold codes too. Of two synonyms for one column, the one earlier in :data:`FIELDS` is
 read and the other is noted. Columns nobody knows are ignored and listed in the notes.
 
-Required columns: 编号, 收件日期, 问题类别, 承办单位, 办理状态, 办理期限 (or their synonyms / code
-columns); 办结日期 as soon as one item is closed (已办结).
+Required columns: 编号, 收件日期, 问题类别, 承办单位, 办理状态 (or their synonyms / code columns); 办理期限
+as soon as one item is tracked against a time limit (see ``due`` below); 办结日期 as soon as one item is
+closed (已办结). 节点事项 and 节点期限 (the milestone) are optional.
 
 Values
 ------
@@ -44,15 +46,26 @@ Values
   or code of the pack's jurisdiction; time-limit rules by name or code; problem types by name or code.
 - 反映人 ``匿名`` means no name. Flags are separated by 、 , ， ; ； or spaces.
 - Filed items (留存备查) have no time limit: their 办理期限 is not read and ``due`` is NaT.
-- ``deadline``: from 时限规则 when given, else the pack's ``rules.ledger_deadline(action, category)``
-  when 分办方式 and 问题类别 are known.
+- ``deadline``: from 时限规则 when given, else the pack's ``rules.ledger_deadline(action, category,
+  problem type)`` when 分办方式 and 问题类别 are known ("" where no rule sets a limit: answered at once
+  (告知), suggestions, an appeal without its 问题类型).
+- ``due`` (办理期限) is required for every item except filed ones and those no time limit applies to: an
+  item whose ``deadline`` is "" although its 分办方式 and 问题类别 are known. An item whose 分办方式 is
+  not known needs one. Where a date is given for an item without a rule it is kept (and carded).
+- ``milestone`` (节点事项, a time-limit rule by name or code): where the file has no such column, each
+  item gets the pack's ``rules.milestone(action, category)`` (the 处置意见 of a lead handled here);
+  where it has one, the cells are read as written and an empty cell means no milestone.
+- ``milestone_due`` (节点期限): read where given; where the column or the cell is empty, an item with a
+  milestone gets the day its rule gives from 收件日期 (NaT when the rule counts from another event, or
+  the year has no holiday data). A day for an item without a milestone is a problem.
 
 Problems
 --------
 Every problem is a :class:`~toolkit.errors.LedgerProblem` ``(row, column, message)``: unknown values
-(with the allowed ones), bad or impossible dates, closed or due before received, a closed item without
-办结日期 or an open one with it, duplicate ids (naming the first row), empty required cells, missing or
-repeated required columns, an empty file, a header without rows, merged cells, undecodable text.
+(with the allowed ones), bad or impossible dates, closed, due or milestone days before received, a
+milestone day for an item without a milestone, a closed item without 办结日期 or an open one with it,
+duplicate ids (naming the first row), empty required cells, missing or repeated required columns, an
+empty file, a header without rows, merged cells, undecodable text.
 Unknown extra columns are not problems: they are listed in ``frame.attrs["notes"]`` with other remarks
 (title rows skipped, blank rows, synonyms not read).
 
@@ -88,8 +101,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from toolkit.domain.codes import Category, Channel, Coded, Flag, ItemStatus, RouteAction
-from toolkit.errors import LedgerInvalid, LedgerProblem, PackError
+from toolkit.domain.codes import Category, Channel, Coded, Flag, ItemStatus, RouteAction, StartEvent
+from toolkit.errors import CalendarRangeError, LedgerInvalid, LedgerProblem, PackError
 from toolkit.generate.cases import UNSPECIFIED
 from toolkit.ledger.frame import build_frame
 from toolkit.packs.model import Pack
@@ -135,7 +148,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         "handler_unit", ("承办单位", "承办部门", "办理单位", "责任单位"), "承办单位代码", required=True
     ),
     FieldSpec("deadline", ("时限规则", "期限规则", "时限类型", "时限依据")),
-    FieldSpec("due", ("办理期限", "期限", "截止日期", "办结期限", "到期日期"), required=True),
+    FieldSpec("due", ("办理期限", "期限", "截止日期", "办结期限", "到期日期")),
+    FieldSpec("milestone", ("节点事项", "节点", "节点名称", "阶段节点")),
+    FieldSpec("milestone_due", ("节点期限", "节点日期", "节点截止日期", "节点到期日期")),
     FieldSpec("status", ("办理状态", "状态", "办理进度"), "状态代码", required=True),
     FieldSpec("closed", ("办结日期", "办结时间", "结案日期", "完成日期")),
     FieldSpec("flags", ("标记", "标签", "特殊标记")),
@@ -149,6 +164,8 @@ _SPEC = {f.name: f for f in FIELDS}
 KNOWN_UNUSED: tuple[str, ...] = ("训练包", "种子")
 #: keys of the JSON lines that are not columns of the frame
 _JSON_UNUSED = ("seed", "pack", "keywords")
+#: keys of the JSON lines read only when some line has them (older files lack them: derived instead)
+_JSON_OPTIONAL = ("milestone", "milestone_due")
 
 #: labels offices write besides the catalogue's own, per column: label → code
 LABEL_SYNONYMS: Mapping[str, Mapping[str, str]] = {
@@ -633,6 +650,7 @@ def _read_jsonl(raw: bytes, pack: Pack) -> _Table:
     values: dict[str, list[str]] = {k: [] for k in keys}
     rows: list[int] = []
     unknown: set[str] = set()
+    present: set[str] = set()
     j = pack.jurisdiction
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -648,6 +666,7 @@ def _read_jsonl(raw: bytes, pack: Pack) -> _Table:
             table.problems.append(LedgerProblem(number, "", "not a ledger item (a JSON object per line)"))
             continue
         unknown.update(k for k in item if k not in values and k not in _JSON_UNUSED)
+        present.update(k for k in _JSON_OPTIONAL if k in item)
         rows.append(number)
         for key in keys:
             value = item.get(key)
@@ -667,6 +686,8 @@ def _read_jsonl(raw: bytes, pack: Pack) -> _Table:
         table.notes.append(f"keys not used: {', '.join(sorted(unknown))}")
     table.rows = np.array(rows, dtype=np.int64)
     for key in keys:
+        if key in _JSON_OPTIONAL and key not in present:
+            continue
         codes, uniques = pd.factorize(np.array(values[key], dtype=object))
         table.columns[key] = _Column(
             key, True, np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
@@ -1089,20 +1110,47 @@ def _step_deadline(s: _State) -> None:
         missing &= (column.uniques == "")[column.codes]
     if not missing.any():
         return
-    keys = s.out["route_action"][missing] + "|" + s.out["category"][missing]
+    keys = (
+        s.out["route_action"][missing]
+        + "|"
+        + s.out["category"][missing]
+        + "|"
+        + s.out["problem_type"][missing]
+    )
     codes, uniques = pd.factorize(keys)
     derived = [_ledger_rule(s.pack, *str(key).split("|")) for key in uniques.tolist()]
     deadline[missing] = np.asarray(derived, dtype=object)[codes]
 
 
-def _ledger_rule(pack: Pack, action: str, category: str) -> str:
+def _ledger_rule(pack: Pack, action: str, category: str, problem: str) -> str:
     if not action or not category:
         return ""
     try:
-        rule = pack.rules.ledger_deadline(RouteAction(action), Category(category))
-    except (KeyError, PackError):
+        rule = pack.rules.ledger_deadline(RouteAction(action), Category(category), problem or None)
+    except (KeyError, ValueError, PackError):
         return ""
     return rule.code if rule is not None else ""
+
+
+def _milestone_rule(pack: Pack, action: str, category: str) -> str:
+    if not action or not category:
+        return ""
+    try:
+        rule = pack.rules.milestone(RouteAction(action), Category(category))
+    except (KeyError, ValueError, PackError):
+        return ""
+    return rule.code if rule is not None else ""
+
+
+def _step_milestone(s: _State) -> None:
+    """From 节点事项 where the file has it, else the pack's milestone for the item's routing and category."""
+    if s.column("milestone") is not None:
+        _coded(s, "milestone", required=False)
+        return
+    keys = s.out["route_action"] + "|" + s.out["category"]
+    codes, uniques = pd.factorize(keys)
+    derived = [_milestone_rule(s.pack, *str(key).split("|")) for key in uniques.tolist()]
+    s.out["milestone"] = np.asarray(derived, dtype=object)[codes]
 
 
 def _step_flags(s: _State) -> None:
@@ -1130,24 +1178,89 @@ def _step_flags(s: _State) -> None:
 
 
 def _step_due(s: _State) -> None:
-    """Due days; filed items have no time limit (their 办理期限 is not read), every other item needs one."""
+    """Due days; filed items and items no time limit applies to need none (see the module docstring)."""
     status: Strings = s.out["status"]
+    filed = status == ItemStatus.FILED.value
+    # no limit applies: the shape is known and the pack (or 时限规则) gives the item no rule
+    unlimited = (s.out["deadline"] == "") & (s.out["route_action"] != "") & (s.out["category"] != "")
+    needs = ~filed & ~unlimited
     column = s.column("due")
     if column is None:
         s.out["due"] = np.full(s.n, _NAT)
+        if needs.any():
+            first = int(s.table.rows[int(np.argmax(needs))])
+            s.problems.append(
+                LedgerProblem(
+                    s.table.header_row,
+                    _SPEC["due"].headers[0],
+                    f"required column is missing: {_items(int(needs.sum()))} tracked against a time "
+                    f"limit (the first in row {first}; also accepted: {', '.join(_SPEC['due'].headers[1:])})",
+                )
+            )
         return
-    filed = status == ItemStatus.FILED.value
     days, errors = parse_days(column.uniques)
     bad = np.zeros(len(column.uniques), dtype=bool)
     bad[list(errors)] = True
     s.report_rows(bad[column.codes] & ~filed, column.header, lambda at: errors[int(column.codes[at])])
-    empty = (column.uniques == "")[column.codes] & (status != "") & ~filed
+    empty = (column.uniques == "")[column.codes] & needs & (status != "")  # no 办理状态: its own problem
+    shape = f"{s.table.header_of('route_action')} and {s.table.header_of('category')}"
     s.report_rows(
-        empty, column.header, lambda _at: f"is empty (required unless the item is {ItemStatus.FILED.zh})"
+        empty,
+        column.header,
+        lambda _at: (
+            f"is empty (required unless the item is {ItemStatus.FILED.zh} or no time limit applies "
+            f"to its {shape})"
+        ),
     )
     due = days[column.codes]
     due[filed] = _NAT
     s.out["due"] = due
+
+
+def _step_milestone_due(s: _State) -> None:
+    """Milestone days as written; derived from 收件日期 by the milestone's rule where not given."""
+    milestone: Strings = s.out["milestone"]
+    column = s.column("milestone_due")
+    days = _dates(s, "milestone_due", required=False)
+    if column is not None:
+        lacking = milestone == ""
+        named = s.column("milestone")
+        if named is not None:  # a 节点事项 that was not understood is its own problem
+            lacking &= (named.uniques == "")[named.codes]
+        header = s.table.header_of("milestone")
+        s.report_rows(
+            ~np.isnat(days) & lacking,
+            column.header,
+            lambda at: f"{_iso(days[at])} is given, but the item has no {header}",
+        )
+    received: Days = s.out["received"]
+    wanted = np.isnat(days) & (milestone != "") & ~np.isnat(received)
+    if wanted.any():
+        codes, rules = pd.factorize(milestone[wanted])
+        where = np.flatnonzero(wanted)
+        for i, code in enumerate(rules.tolist()):
+            rows = where[codes == i]
+            days[rows] = _rule_days(s.pack, str(code), received[rows])
+    s.out["milestone_due"] = days
+
+
+def _rule_days(pack: Pack, code: str, received: Days) -> Days:
+    """The days rule ``code`` gives from ``received`` (NaT where it counts from another event, or the
+    calendar has no data for a row)."""
+    try:
+        rule = pack.rules.deadline(code)
+    except PackError:
+        return np.full(len(received), _NAT)
+    if rule.start is not StartEvent.RECEIVED:
+        return np.full(len(received), _NAT)
+    try:
+        return rule.due_array(received, pack.calendar).astype("datetime64[D]")
+    except CalendarRangeError:  # some rows in a year without holiday data: those alone stay NaT
+        out = np.full(len(received), _NAT)
+        for at, day in enumerate(received.astype(object).tolist()):
+            with contextlib.suppress(CalendarRangeError):
+                out[at] = np.datetime64(rule.due(day, pack.calendar), "D")
+        return out
 
 
 def _step_closed(s: _State) -> None:
@@ -1192,7 +1305,7 @@ def _step_order(s: _State) -> None:
     """Closing and due days cannot come before the day received."""
     received: Days = s.out["received"]
     header = s.table.header_of("received")
-    for name in ("closed", "due"):
+    for name in ("closed", "due", "milestone_due"):
         days: Days = s.out[name]
         early = ~np.isnat(days) & ~np.isnat(received) & (days < received)
         for at in np.flatnonzero(early).tolist():
@@ -1220,8 +1333,10 @@ _STEPS: tuple[tuple[str, Callable[[_State], None]], ...] = (
     ("handler_unit", _step_handler_unit),
     ("status", _step_status),
     ("deadline", _step_deadline),
+    ("milestone", _step_milestone),
     ("flags", _step_flags),
     ("due", _step_due),
+    ("milestone_due", _step_milestone_due),
     ("closed", _step_closed),
     ("order", _step_order),
 )

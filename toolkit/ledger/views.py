@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
-__all__ = ["KEY_GROUPS", "LONG_OVERDUE_DAYS", "ViewFilter", "apply_filter", "monthly_trends"]
+from toolkit.domain.codes import ItemStatus
+
+__all__ = [
+    "KEY_GROUPS",
+    "LONG_OVERDUE_DAYS",
+    "ViewFilter",
+    "apply_filter",
+    "milestone_past",
+    "monthly_trends",
+]
 
 #: an item this many calendar days past its limit counts as 久拖不决
 LONG_OVERDUE_DAYS = 30
@@ -58,6 +68,19 @@ def apply_filter(frame: pd.DataFrame, cards: pd.DataFrame, view: ViewFilter) -> 
     if view.group:
         mask &= KEY_GROUPS[view.group](frame, cards).astype(bool)
     return mask
+
+
+def milestone_past(frame: pd.DataFrame, as_of: date) -> pd.Series[bool]:
+    """Open items (办理中, 延期办理) whose milestone day (``milestone_due``) is before ``as_of``.
+
+    A milestone is shown beside the item's own limit and never carded; a frame without the milestone
+    columns has none past.
+    """
+    if "milestone_due" not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    still_open = frame["status"].isin((ItemStatus.OPEN.value, ItemStatus.EXTENDED.value))
+    due = pd.to_datetime(frame["milestone_due"])
+    return (still_open & due.notna() & (due < pd.Timestamp(as_of))).astype(bool)
 
 
 def monthly_trends(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Supervision cards (红橙黄牌督办) for a whole ledger (台账) at once, vectorised.
 
 Works on the canonical ledger frame (:mod:`toolkit.ledger.frame`): the columns used are ``status``,
-``due``, ``deadline`` and, for the counts, ``handler_unit``. For an as-of date every open item (status
+``due``, ``deadline`` and, for the counts, ``handler_unit``. ``due`` is the item's own 办结 / 报结 limit;
+the milestone beside it (``milestone``, ``milestone_due``: the 处置意见 step of a lead) is never read, so
+a lead is not carded a month after receipt. For an as-of date every open item (status
 ``open`` or ``extended``) with a due date gets its remaining calendar days, its card under the chosen
 :class:`~toolkit.rules.cards.CardScheme`, how many days it is overdue and, when its time limit runs on
 working days (工作日), its remaining working days on the pack's calendar (public holidays off, 调休

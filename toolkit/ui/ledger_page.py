@@ -3,8 +3,11 @@
 The page starts with the demo ledger (``$XFKIT_DATA/demo/ledger.xlsx``, or one generated in memory) and
 takes an uploaded CSV or Excel ledger, imported all or nothing: a file with problems lists them and the
 previous ledger stays. Controls: the as-of date (today by default), the card scheme, filters by handling
-unit, category and key group. Shown: counts per colour, units × colours as a chart and a table, the red
-list by days overdue with a printable supervision notice per red item, monthly trends with the
+unit, category and key group. Shown: counts per colour (each item carded by its own closing or
+report-back limit) and how many open items are past their milestone (a lead's disposal proposal: shown,
+never carded), units ×
+colours as a chart and a table, the red list by days overdue with each item's milestone and whether it
+is past, a printable supervision notice per red item, monthly trends with the
 change on a year before, and an Excel download of the current view. Downloads are ``data:`` links made in
 the kernel, so nothing is served from the file system.
 """
@@ -24,9 +27,10 @@ import pandas as pd
 
 from toolkit.charts import line_chart_svg, stacked_bar_svg
 from toolkit.domain.codes import CardColor, Category
+from toolkit.errors import PackError
 from toolkit.generate.cases import CaseGenerator
 from toolkit.i18n import t
-from toolkit.ledger.views import KEY_GROUPS, ViewFilter, apply_filter, monthly_trends
+from toolkit.ledger.views import KEY_GROUPS, ViewFilter, apply_filter, milestone_past, monthly_trends
 from toolkit.packs import Pack
 from toolkit.rules.ledger_cards import card_counts, ledger_cards, red_list
 from toolkit.ui.busy import Busy
@@ -242,12 +246,13 @@ class LedgerDashboard:
         frame, shown = self.frame[mask], cards[mask]
         counts, per_unit = card_counts(shown, frame, scheme)
         colours = [b.color.value for b in scheme.bands]
+        past = milestone_past(frame, as_of)
         self.summary.value = self._summary_html(
-            counts, colours, len(frame), int(shown["is_open"].sum()), as_of
+            counts, colours, len(frame), int(shown["is_open"].sum()), as_of, int(past.sum())
         )
         self.units.value = self._units_html(per_unit, colours)
         self._red = red_list(frame, shown).head(RED_LIST_MAX)
-        self.red.value = self._red_html(self._red)
+        self.red.value = self._red_html(self._red, past)
         self.notice_pick.options = [(t("ledger.notice.none", lang), "")] + [
             (
                 f"{row['id']} · {self._unit_name(str(row['handler_unit']))} · "
@@ -262,7 +267,13 @@ class LedgerDashboard:
         self.export_link.value = ""
 
     def _summary_html(
-        self, counts: dict[str, int], colours: list[str], rows: int, open_: int, as_of: date
+        self,
+        counts: dict[str, int],
+        colours: list[str],
+        rows: int,
+        open_: int,
+        as_of: date,
+        milestones_past: int = 0,
     ) -> str:
         lang = self.lang
         chips = "".join(
@@ -271,10 +282,33 @@ class LedgerDashboard:
             for c in colours
         )
         line = t("ledger.summary", lang, day=as_of.isoformat(), rows=rows, open=open_)
+        past = (
+            f'<p class="xf-hint xf-milestones-past">'
+            f"{html.escape(t('ledger.milestone.summary', lang, n=milestones_past))}</p>"
+            if milestones_past
+            else ""
+        )
         return (
             f'<div class="xf-card-summary"><p>{html.escape(line)}</p>'
-            f'<div class="xf-chips">{chips}</div></div>'
+            f'<div class="xf-chips">{chips}</div>{past}</div>'
         )
+
+    def _milestone_cell(self, row: dict[str, Any], past: bool) -> str:
+        """The milestone's rule and day, marked when it is past; "-" without one."""
+        code = str(row.get("milestone") or "")
+        day = row.get("milestone_due")
+        if not code:
+            return "-"
+        try:
+            label = self.pack.rules.deadline(code).label(self.lang)
+        except PackError:
+            label = code
+        text = html.escape(label)
+        if day is not None and pd.notna(day):
+            text += f" {pd.Timestamp(day).date().isoformat()}"
+        if past:
+            text += f" <strong>{html.escape(t('ledger.milestone.past', self.lang))}</strong>"
+        return text
 
     def _units_html(self, per_unit: pd.DataFrame, colours: list[str]) -> str:
         lang = self.lang
@@ -310,22 +344,26 @@ class LedgerDashboard:
         )
         return f'<div class="xf-chart">{chart}</div>{table}'
 
-    def _red_html(self, red: pd.DataFrame) -> str:
+    def _red_html(self, red: pd.DataFrame, past: pd.Series[bool] | None = None) -> str:
         lang = self.lang
         if red.empty:
             return f"<p>{html.escape(t('ledger.red.none', lang))}</p>"
         cols = "".join(
             f"<th>{html.escape(t(f'ledger.red.col.{c}', lang))}</th>"
-            for c in ("id", "unit", "received", "due", "overdue", "accused", "category")
+            for c in ("id", "unit", "received", "due", "overdue", "milestone", "accused", "category")
+        )
+        passed = (
+            past.reindex(red.index, fill_value=False).tolist() if past is not None else [False] * len(red)
         )
         rows = "".join(
             f"<tr><td>{html.escape(str(r['id']))}</td>"
             f"<td>{html.escape(self._unit_name(str(r['handler_unit'])))}</td>"
             f"<td>{r['received'].date().isoformat()}</td><td>{r['due'].date().isoformat()}</td>"
             f'<td class="xf-num">{int(r["days_overdue"])}</td>'
+            f"<td>{self._milestone_cell(r, bool(gone))}</td>"
             f"<td>{html.escape(str(r['accused_name'] or '-'))}</td>"
             f"<td>{html.escape(_label(Category, r['category'], lang))}</td></tr>"
-            for r in _records(red)
+            for r, gone in zip(_records(red), passed, strict=True)
         )
         return (
             f'<table class="xf-table xf-red-list"><thead><tr>{cols}</tr></thead><tbody>{rows}</tbody></table>'
