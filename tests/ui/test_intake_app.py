@@ -338,3 +338,25 @@ def test_the_store_is_opened_at_its_first_use_not_while_the_page_is_built(
     assert app.attempt.report is not None
     with Store.open(f"sqlite:///{file}") as store:
         assert [s.submission.item_id for s in store.scored(app="intake", actor="张三")] == [case.id]
+
+
+def test_the_form_offers_the_limits_an_intake_officer_sets_and_no_training_limit(
+    pack: Pack, generator: CaseGenerator, db: str
+) -> None:
+    """受理告知, 报送上级, 转送件受理或转办, 处置意见, 接收告知 and the two appeal decisions run from receipt under
+    national rules; the 3-month 办结 is this pack's own setting, tracked in ledgers, never asked at intake."""
+    app = make_app(pack, generator, db)
+    start(app, channel=Channel.LETTER)
+    assert app.attempt is not None
+    offered = set(app.attempt.form.due_applies)
+    assert offered == {
+        "acceptance_notice",
+        "report_up",
+        "forwarded_disposition",
+        "disposal_plan",
+        "petition_acceptance_notice",
+        "accountability_appeal_decision",
+        "supervision_review_decision",
+    }
+    keyed = {code for case in generator.cases(11, 600) for code, _ in case.truth.due}
+    assert keyed <= offered and "lead_close" not in keyed

@@ -16,7 +16,6 @@ from itertools import accumulate
 from typing import Any
 
 from toolkit.domain.codes import (
-    Basis,
     Category,
     Channel,
     Disposal,
@@ -24,7 +23,6 @@ from toolkit.domain.codes import (
     Level,
     ManagementLevel,
     RouteAction,
-    StartEvent,
 )
 from toolkit.domain.models import (
     Cadre,
@@ -177,7 +175,7 @@ class Tables:
         self._applicable: dict[
             tuple[Category, tuple[Flag, ...], RouteAction, Channel, str], tuple[DeadlineRule, ...]
         ] = {}
-        self.intake_rules = intake_rules(pack)
+        self.intake_rules = pack.rules.intake_deadlines()
         self._repeatable: dict[
             tuple[int, bool], tuple[Sequence[HistoryRecord], tuple[HistoryRecord, ...]]
         ] = {}
@@ -800,11 +798,3 @@ class CaseGenerator:
         levels = tuple(Level)
         for index in range(start, start + count):
             yield self.case(seed, index, level or levels[index % 3])
-
-
-def intake_rules(pack: Pack) -> tuple[DeadlineRule, ...]:
-    """The deadlines an intake officer sets: those that run from receipt, national or local, but not the
-    pack's own training simplifications (those are tracked in ledgers and dossiers, never keyed)."""
-    return tuple(
-        r for r in pack.rules.deadlines if r.start is StartEvent.RECEIVED and r.basis is not Basis.TRAINING
-    )

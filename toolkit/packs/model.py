@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from toolkit.domain.codes import Basis, Category, Channel, Disposal, ManagementLevel, Proposal, RouteAction
+from toolkit.domain.codes import (
+    Basis,
+    Category,
+    Channel,
+    Disposal,
+    ManagementLevel,
+    Proposal,
+    RouteAction,
+    StartEvent,
+)
 from toolkit.domain.models import Cadre
 from toolkit.errors import PackError
 from toolkit.packs.defects import DefectCatalogue
@@ -253,6 +262,14 @@ class Rules:
             or self.ledger_by_category.get(category.value)
         )
         return self.deadline(code) if code else None
+
+    def intake_deadlines(self) -> tuple[DeadlineRule, ...]:
+        """The limits an intake officer sets (and the intake key holds): those that run from receipt,
+        national or local, switched on, but not the pack's training simplifications (those are tracked in
+        ledgers and dossiers, never keyed at intake)."""
+        return tuple(
+            r for r in self.deadlines if r.start is StartEvent.RECEIVED and r.basis is not Basis.TRAINING
+        )
 
     def milestone(self, action: RouteAction, category: Category) -> DeadlineRule | None:
         """The intermediate step shown beside a ledger item's own limit (处置意见 of a lead handled here)."""

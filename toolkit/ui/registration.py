@@ -21,7 +21,7 @@ from typing import Any
 
 import ipywidgets as widgets  # type: ignore[import-untyped, unused-ignore]
 
-from toolkit.domain.codes import Category, Disposal, Flag, ManagementLevel, RouteAction, StartEvent
+from toolkit.domain.codes import Category, Disposal, Flag, ManagementLevel, RouteAction
 from toolkit.domain.models import Cadre, RegisteredAccused, RegisteredReporter, Route, Truth
 from toolkit.generate.cases import UNSPECIFIED
 from toolkit.i18n import t
@@ -48,12 +48,8 @@ class FieldProblem:
 
 
 def intake_deadlines(pack: Pack) -> tuple[DeadlineRule, ...]:
-    """The time limits an intake officer sets: those counted from receipt that the pack switches on."""
-    return tuple(
-        rule
-        for rule in pack.rules.deadlines
-        if rule.start is StartEvent.RECEIVED and (rule.applies.category is None or rule.applies.category)
-    )
+    """The time limits an intake officer sets: exactly those the answer key can hold."""
+    return pack.rules.intake_deadlines()
 
 
 def _options(
