@@ -57,8 +57,10 @@ def test_faults_cover_every_dimension_and_cite_real_documents(pack: Pack) -> Non
     assert {f.dimension for f in faults.values()} == set(Conduct)
     for fault in faults.values():
         assert fault.name and len(fault.rule) >= 20
-        assert set(fault.source.split("；")) <= DOCUMENTS, fault.source
-        assert "第" not in fault.source, "no article numbers"
+        for part in fault.source.split("；"):
+            # each part names a published document, or says it is unverified practice, and the article
+            assert any(part.startswith(d) for d in DOCUMENTS) or "unverified" in part, part
+            assert re.search(r"第[一二三四五六七八九十]+条", part) or "unverified" in part, part
 
 
 def test_every_turn_offers_two_model_lines_and_three_faults(pack: Pack) -> None:

@@ -32,6 +32,7 @@ from toolkit.i18n import t
 from toolkit.identity import hub_user
 from toolkit.packs import Pack
 from toolkit.store import CompetitionRecord, Contestant, Store
+from toolkit.ui.cite import cited
 from toolkit.ui.context import PageContext
 from toolkit.ui.frame import Page
 from toolkit.ui.picker import Picker
@@ -507,6 +508,7 @@ class ContestApp:
             if sub.get("kind") == "quiz":
                 answer = ", ".join(_answer_label(a, lang) for a in score.get("answer", []))
                 why, source = str(score.get("explanation", "")), str(score.get("source", ""))
+                source = cited(source, lang, self.pack)
                 extra = f"{html.escape(answer)} · {html.escape(why)} ({html.escape(source)})"
             rows.append(
                 f"<tr><td>{html.escape(str(sub['key']))}</td>"

@@ -16,6 +16,7 @@ from toolkit.audit.model import Deduction
 from toolkit.i18n import t
 from toolkit.packs.defects import DefectCatalogue
 from toolkit.packs.rubrics import AuditRubric
+from toolkit.ui.cite import cited
 
 __all__ = ["DeductionPanel", "rubric_html"]
 
@@ -37,7 +38,8 @@ def rubric_html(rubric: AuditRubric, lang: str) -> str:
     for dim in rubric.dimensions:
         subs = "".join(
             f"<li><b>{html.escape(s.label(lang))}</b> ({html.escape(_points_label(s.points, lang))})"
-            f'<br><span class="xf-hint">{html.escape(s.rule.text)} ({html.escape(s.rule.source)})</span></li>'
+            f'<br><span class="xf-hint">{html.escape(s.rule.text)} '
+            f"({html.escape(cited(s.rule.source, lang))})</span></li>"
             for s in dim.subitems
         )
         title = f"{html.escape(dim.label(lang))} ({html.escape(_points_label(dim.points, lang))})"

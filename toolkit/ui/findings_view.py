@@ -14,6 +14,8 @@ from toolkit.domain.dossier import Dossier, PlantedDefect
 from toolkit.i18n import t
 from toolkit.packs import Pack
 from toolkit.scoring.findings import FindingItem, FindingsReport
+from toolkit.ui.cite import cited
+from toolkit.ui.score_view import col_labels
 
 __all__ = ["findings_report_html", "place_text"]
 
@@ -39,7 +41,7 @@ def place_text(dossier: Dossier, planted: PlantedDefect, lang: str) -> str:
     return where
 
 
-def _row(item: FindingItem, lang: str) -> str:
+def _row(item: FindingItem, label: dict[str, str], lang: str, pack: Pack) -> str:
     status = {"hit": "full", "clean": "full", "miss": "none", "false_alarm": "none"}[item.kind.value]
     name = item.name or (item.defect or "")
     if item.dimension:
@@ -47,12 +49,14 @@ def _row(item: FindingItem, lang: str) -> str:
     explanation = f"<p>{html.escape(item.explanation)}</p>" if item.explanation else ""
     rule = (
         f"{explanation}<p>{html.escape(item.rule)}</p>"
-        f'<span class="xf-source">{html.escape(item.source)}</span>'
+        f'<span class="xf-source">{html.escape(cited(item.source, lang, pack))}</span>'
     )
     return (
         f'<tr class="xf-score-{status}"><th>{html.escape(item.kind.label(lang))}</th>'
-        f"<td>{html.escape(name)}</td><td>{html.escape(item.reason.removesuffix(item.rule))}</td>"
-        f'<td class="xf-num">{_points(item.points)} / {_points(item.max)}</td><td>{rule}</td></tr>'
+        f'<td data-label="{label["defect"]}">{html.escape(name)}</td>'
+        f'<td data-label="{label["detail"]}">{html.escape(item.reason.removesuffix(item.rule))}</td>'
+        f'<td class="xf-num" data-label="{label["points"]}">{_points(item.points)} / {_points(item.max)}</td>'
+        f'<td data-label="{label["rule"]}">{rule}</td></tr>'
     )
 
 
@@ -69,11 +73,9 @@ def findings_report_html(report: FindingsReport, *, dossier: Dossier, pack: Pack
         misses=report.misses,
         false_alarms=report.false_alarms,
     )
-    head = "".join(
-        f"<th>{html.escape(t(f'faults.report.col.{c}', lang))}</th>"
-        for c in ("result", "defect", "detail", "points", "rule")
-    )
-    rows = "".join(_row(item, lang) for item in report.items)
+    label = col_labels("faults.report.col.", ("result", "defect", "detail", "points", "rule"), lang)
+    head = "".join(f"<th>{text}</th>" for text in label.values())
+    rows = "".join(_row(item, label, lang, pack) for item in report.items)
     if dossier.answer_key:
         key_rows = "".join(
             f"<li><b>{html.escape(pack.defects.types[p.defect].name)}</b>"

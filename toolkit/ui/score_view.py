@@ -19,6 +19,7 @@ from toolkit.generate.cases import UNSPECIFIED
 from toolkit.i18n import t
 from toolkit.packs import Pack
 from toolkit.scoring.intake import ScoreItem, ScoreReport
+from toolkit.ui.cite import cited
 
 __all__ = ["ValueFormatter", "report_html"]
 
@@ -95,6 +96,12 @@ class ValueFormatter:
         )
 
 
+def col_labels(prefix: str, columns: Sequence[str], lang: str) -> dict[str, str]:
+    """Column names of a report table, HTML-escaped, by column: the header cells, and the ``data-label``
+    each cell carries so that a phone shows it under its column's name."""
+    return {c: html.escape(t(f"{prefix}{c}", lang)) for c in columns}
+
+
 def _table(css: str, head: str, rows: Sequence[str]) -> str:
     return (
         f'<table class="xf-table {css}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -124,22 +131,22 @@ def _status(item: ScoreItem) -> str:
 
 def _fields_table(report: ScoreReport, pack: Pack, lang: str) -> str:
     fmt = ValueFormatter(pack, lang)
-    head = "".join(
-        f"<th>{html.escape(t(f'intake.report.col.{c}', lang))}</th>"
-        for c in ("field", "got", "expected", "points", "rule")
-    )
+    label = col_labels("intake.report.col.", ("field", "got", "expected", "points", "rule"), lang)
+    head = "".join(f"<th>{text}</th>" for text in label.values())
     rows = []
     for item in report.items:
         if item.kind != "field":
             continue
         rule = html.escape(item.reason)
         if item.source:
-            rule += f'<span class="xf-source">{html.escape(item.source)}</span>'
+            rule += f'<span class="xf-source">{html.escape(cited(item.source, lang, pack))}</span>'
+        got, expected, points, why = (label[c] for c in ("got", "expected", "points", "rule"))
         rows.append(
             f'<tr class="xf-score-{_status(item)}"><th>{html.escape(_field_label(item, pack, lang))}</th>'
-            f"<td>{html.escape(fmt.format(item.field, item.got))}</td>"
-            f"<td>{html.escape(fmt.format(item.field, item.expected))}</td>"
-            f'<td class="xf-num">{_points(item.points)} / {_points(item.max)}</td><td>{rule}</td></tr>'
+            f'<td data-label="{got}">{html.escape(fmt.format(item.field, item.got))}</td>'
+            f'<td data-label="{expected}">{html.escape(fmt.format(item.field, item.expected))}</td>'
+            f'<td class="xf-num" data-label="{points}">{_points(item.points)} / {_points(item.max)}</td>'
+            f'<td data-label="{why}">{rule}</td></tr>'
         )
     return _table("xf-score-table", head, rows)
 
@@ -148,6 +155,7 @@ def _conduct_html(report: ScoreReport, conversation: Conversation, choices: Sequ
     items = [i for i in report.items if i.kind == "conduct"]
     if not items:
         return ""
+    label = col_labels("intake.report.col.", ("turn", "dimension", "reply", "points"), lang)
     rows = []
     for n, item in enumerate(items):
         turn = conversation.turns[n]
@@ -158,7 +166,7 @@ def _conduct_html(report: ScoreReport, conversation: Conversation, choices: Sequ
             fault = (
                 f'<p class="xf-fault"><b>{html.escape(chosen.fault.name)}</b>'
                 f"{html.escape(t('intake.report.colon', lang))}{html.escape(chosen.fault.rule)}"
-                f'<span class="xf-source">{html.escape(chosen.fault.source)}</span></p>'
+                f'<span class="xf-source">{html.escape(cited(chosen.fault.source, lang))}</span></p>'
             )
         model = ""
         if chosen is None or chosen.fault is not None:
@@ -169,14 +177,13 @@ def _conduct_html(report: ScoreReport, conversation: Conversation, choices: Sequ
             )
         said = html.escape(chosen.text) if chosen is not None else DASH
         rows.append(
-            f'<tr class="xf-score-{_status(item)}"><th>{n + 1}</th><td>{html.escape(dimension)}</td>'
-            f"<td><p>{said}</p>{fault}{model}</td>"
-            f'<td class="xf-num">{_points(item.points)} / {_points(item.max)}</td></tr>'
+            f'<tr class="xf-score-{_status(item)}"><th>{n + 1}</th>'
+            f'<td data-label="{label["dimension"]}">{html.escape(dimension)}</td>'
+            f'<td data-label="{label["reply"]}"><p>{said}</p>{fault}{model}</td>'
+            f'<td class="xf-num" data-label="{label["points"]}">'
+            f"{_points(item.points)} / {_points(item.max)}</td></tr>"
         )
-    head = "".join(
-        f"<th>{html.escape(t(f'intake.report.col.{c}', lang))}</th>"
-        for c in ("turn", "dimension", "reply", "points")
-    )
+    head = "".join(f"<th>{text}</th>" for text in label.values())
     dims = report.by_dimension()
     summary = "".join(
         f"<li>{html.escape(Conduct(code).label(lang) + t('intake.report.colon', lang))}"

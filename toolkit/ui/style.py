@@ -256,6 +256,26 @@ CSS = f"""
 .xf-notice-preview {{ max-height: 32em; overflow: auto; border: 1px dashed var(--xf-line); margin: 8px 0; }}
 @media (max-width: 720px) {{
   .xf-page {{ font-size: 17px; }}
+  /* score reports on a phone: one card per row, each cell under its column's name */
+  .xf-score-table thead, .xf-conduct-table thead {{ display: none; }}
+  .xf-score-table, .xf-score-table tbody, .xf-score-table tr, .xf-score-table th, .xf-score-table td,
+  .xf-conduct-table, .xf-conduct-table tbody, .xf-conduct-table tr, .xf-conduct-table th,
+  .xf-conduct-table td {{ display: block; width: auto; }}
+  .xf-score-table tr, .xf-conduct-table tr {{
+    border: 1px solid var(--xf-line);
+    border-radius: 6px;
+    margin-bottom: 10px;
+  }}
+  .xf-score-table th, .xf-score-table td, .xf-conduct-table th, .xf-conduct-table td {{
+    border: none;
+    padding: 4px 10px;
+  }}
+  .xf-score-table .xf-num, .xf-conduct-table .xf-num {{ text-align: left !important; }}
+  .xf-score-table td[data-label]::before, .xf-conduct-table td[data-label]::before {{
+    content: attr(data-label) "：";
+    font-weight: 700;
+    color: var(--xf-muted);
+  }}
 }}
 """
 
