@@ -91,7 +91,10 @@ class LedgerDashboard:
             style=narrow,
         )
         self.upload = widgets.FileUpload(
-            accept=".csv,.xlsx", multiple=False, description=t("ledger.upload", lang)
+            accept=".csv,.xlsx",
+            multiple=False,
+            description=t("ledger.upload", lang),
+            layout=widgets.Layout(width="auto"),
         )
         self.busy = Busy(lang=lang, text_key="ledger.loading")
         self.progress = widgets.IntProgress(value=0, min=0, max=100, layout=widgets.Layout(width="24em"))
@@ -107,7 +110,9 @@ class LedgerDashboard:
         )
         self.notice = widgets.HTML(value="")
         self.trends = widgets.HTML(value="")
-        self.snapshot_button = widgets.Button(description=t("ledger.snapshot", lang))
+        self.snapshot_button = widgets.Button(
+            description=t("ledger.snapshot", lang), layout=widgets.Layout(width="auto")
+        )
         self.snapshot_button.on_click(guard(lambda _b: self.view_at_snapshot()))
         self.export_button = widgets.Button(description=t("ledger.export", lang))
         self.export_link = widgets.HTML(value="")
@@ -120,9 +125,15 @@ class LedgerDashboard:
 
         controls = widgets.VBox(
             children=(
-                widgets.HBox(children=(self.as_of, self.snapshot_button, self.upload)),
+                widgets.HBox(
+                    children=(self.as_of, self.snapshot_button, self.upload),
+                    layout=widgets.Layout(flex_flow="row wrap", gap="6px"),
+                ),
                 self.scheme,
-                widgets.HBox(children=(self.unit, self.category, self.group)),
+                widgets.HBox(
+                    children=(self.unit, self.category, self.group),
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 widgets.HBox(children=(self.busy.widget, self.progress)),
                 self.source_line,
             )
