@@ -127,7 +127,7 @@ class LedgerDashboard:
             children=(
                 widgets.HBox(
                     children=(self.as_of, self.snapshot_button, self.upload),
-                    layout=widgets.Layout(flex_flow="row wrap", gap="6px"),
+                    layout=widgets.Layout(flex_flow="row wrap"),
                 ),
                 self.scheme,
                 widgets.HBox(
