@@ -15,6 +15,7 @@ import pytest
 from tests.ui.pages import DESK_SECRET as SECRET
 from tests.ui.pages import make_desk as make
 from toolkit.audit.model import Deduction, Review
+from toolkit.audit.population import dossier_population
 from toolkit.audit.review import score_review
 from toolkit.generate.cases import CaseGenerator
 from toolkit.generate.ledger import ledger_items
@@ -88,6 +89,11 @@ def test_an_impossible_assignment_names_the_unit_and_stores_nothing(
     desk.source.value = "dossiers"
     desk.dossiers.value = 30
     desk.rate.value = 1.0
+    # a population with items the 信访室 handled (items logged and kept), so that the outsider below is the
+    # only reviewer from another unit for them
+    desk.seed.value = next(
+        seed for seed in range(1, 50) if any(i.unit == "xfs" for i in dossier_population(pack, seed, 30)[0])
+    )
     # every reviewer from the one unit that handles letters ... plus one outsider: k = 2 is impossible
     # for the items of that unit
     desk.reviewers.value = "name,unit\n甲,xfs\n乙,xfs\n丙,jc1\n"

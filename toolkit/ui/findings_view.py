@@ -73,8 +73,8 @@ def findings_report_html(report: FindingsReport, *, dossier: Dossier, pack: Pack
         misses=report.misses,
         false_alarms=report.false_alarms,
     )
-    label = col_labels("faults.report.col.", ("result", "defect", "detail", "points", "rule"), lang)
-    head = "".join(f"<th>{text}</th>" for text in label.values())
+    heads, label = col_labels("faults.report.col.", ("result", "defect", "detail", "points", "rule"), lang)
+    head = "".join(f"<th>{text}</th>" for text in heads.values())
     rows = "".join(_row(item, label, lang, pack) for item in report.items)
     if dossier.answer_key:
         key_rows = "".join(

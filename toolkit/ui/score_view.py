@@ -96,10 +96,13 @@ class ValueFormatter:
         )
 
 
-def col_labels(prefix: str, columns: Sequence[str], lang: str) -> dict[str, str]:
-    """Column names of a report table, HTML-escaped, by column: the header cells, and the ``data-label``
-    each cell carries so that a phone shows it under its column's name."""
-    return {c: html.escape(t(f"{prefix}{c}", lang)) for c in columns}
+def col_labels(prefix: str, columns: Sequence[str], lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Column names of a report table, HTML-escaped, by column: for the header cells, and for the
+    ``data-label`` each cell carries (with a colon) so that a phone shows each cell under its column's
+    name."""
+    heads = {c: html.escape(t(f"{prefix}{c}", lang)) for c in columns}
+    colon = html.escape(t("intake.report.colon", lang))
+    return heads, {c: text + colon for c, text in heads.items()}
 
 
 def _table(css: str, head: str, rows: Sequence[str]) -> str:
@@ -131,8 +134,8 @@ def _status(item: ScoreItem) -> str:
 
 def _fields_table(report: ScoreReport, pack: Pack, lang: str) -> str:
     fmt = ValueFormatter(pack, lang)
-    label = col_labels("intake.report.col.", ("field", "got", "expected", "points", "rule"), lang)
-    head = "".join(f"<th>{text}</th>" for text in label.values())
+    heads, label = col_labels("intake.report.col.", ("field", "got", "expected", "points", "rule"), lang)
+    head = "".join(f"<th>{text}</th>" for text in heads.values())
     rows = []
     for item in report.items:
         if item.kind != "field":
@@ -155,7 +158,7 @@ def _conduct_html(report: ScoreReport, conversation: Conversation, choices: Sequ
     items = [i for i in report.items if i.kind == "conduct"]
     if not items:
         return ""
-    label = col_labels("intake.report.col.", ("turn", "dimension", "reply", "points"), lang)
+    heads, label = col_labels("intake.report.col.", ("turn", "dimension", "reply", "points"), lang)
     rows = []
     for n, item in enumerate(items):
         turn = conversation.turns[n]
@@ -183,7 +186,7 @@ def _conduct_html(report: ScoreReport, conversation: Conversation, choices: Sequ
             f'<td class="xf-num" data-label="{label["points"]}">'
             f"{_points(item.points)} / {_points(item.max)}</td></tr>"
         )
-    head = "".join(f"<th>{text}</th>" for text in label.values())
+    head = "".join(f"<th>{text}</th>" for text in heads.values())
     dims = report.by_dimension()
     summary = "".join(
         f"<li>{html.escape(Conduct(code).label(lang) + t('intake.report.colon', lang))}"

@@ -272,7 +272,7 @@ CSS = f"""
   }}
   .xf-score-table .xf-num, .xf-conduct-table .xf-num {{ text-align: left !important; }}
   .xf-score-table td[data-label]::before, .xf-conduct-table td[data-label]::before {{
-    content: attr(data-label) "：";
+    content: attr(data-label);
     font-weight: 700;
     color: var(--xf-muted);
   }}
