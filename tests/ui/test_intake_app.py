@@ -343,8 +343,9 @@ def test_the_store_is_opened_at_its_first_use_not_while_the_page_is_built(
 def test_the_form_offers_the_limits_an_intake_officer_sets_and_no_training_limit(
     pack: Pack, generator: CaseGenerator, db: str
 ) -> None:
-    """受理告知, 报送上级, 转送件受理或转办, 处置意见, 接收告知 and the two appeal decisions run from receipt under
-    national rules; the 3-month 办结 is this pack's own setting, tracked in ledgers, never asked at intake."""
+    """受理告知, 报送上级, 转送件受理或转办, 处置意见, 接收告知 and the two appeal decisions run from receipt
+    under national rules; the 3-month 办结 is this pack's own setting, tracked in ledgers, never asked at
+    intake."""
     app = make_app(pack, generator, db)
     start(app, channel=Channel.LETTER)
     assert app.attempt is not None
