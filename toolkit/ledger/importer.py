@@ -1187,16 +1187,15 @@ def _step_due(s: _State) -> None:
     column = s.column("due")
     if column is None:
         s.out["due"] = np.full(s.n, _NAT)
-        if needs.any():
-            first = int(s.table.rows[int(np.argmax(needs))])
-            s.problems.append(
-                LedgerProblem(
-                    s.table.header_row,
-                    _SPEC["due"].headers[0],
-                    f"required column is missing: {_items(int(needs.sum()))} tracked against a time "
-                    f"limit (the first in row {first}; also accepted: {', '.join(_SPEC['due'].headers[1:])})",
-                )
-            )
+        _missing_column(
+            s,
+            "due",
+            needs,
+            lambda first: (
+                f"tracked against a time limit (the first in row {first}; also accepted: "
+                f"{', '.join(_SPEC['due'].headers[1:])})"
+            ),
+        )
         return
     days, errors = parse_days(column.uniques)
     bad = np.zeros(len(column.uniques), dtype=bool)
@@ -1272,16 +1271,9 @@ def _step_closed(s: _State) -> None:
     status_header = s.table.header_of("status")
     if column is None:
         s.out["closed"] = np.full(s.n, _NAT)
-        if closed_status.any():
-            first = int(s.table.rows[int(np.argmax(closed_status))])
-            s.problems.append(
-                LedgerProblem(
-                    s.table.header_row,
-                    _SPEC["closed"].headers[0],
-                    f"required column is missing: {_items(int(closed_status.sum()))} "
-                    f"{ItemStatus.CLOSED.zh} (the first in row {first})",
-                )
-            )
+        _missing_column(
+            s, "closed", closed_status, lambda first: f"{ItemStatus.CLOSED.zh} (the first in row {first})"
+        )
         return
     closed = _dates(s, "closed", required=False)
     empty = (column.uniques == "")[column.codes]
@@ -1311,6 +1303,20 @@ def _step_order(s: _State) -> None:
         for at in np.flatnonzero(early).tolist():
             message = f"{_iso(days[at])} is before the {header} {_iso(received[at])}"
             s.problems.append(LedgerProblem(int(s.table.rows[at]), s.table.header_of(name), message))
+
+
+def _missing_column(s: _State, name: str, needs: Any, what: Callable[[int], str]) -> None:
+    """Report the missing column ``name`` when any row ``needs`` it: how many do, and ``what`` they are
+    (given the sheet row of the first)."""
+    if needs.any():
+        first = int(s.table.rows[int(np.argmax(needs))])
+        s.problems.append(
+            LedgerProblem(
+                s.table.header_row,
+                _SPEC[name].headers[0],
+                f"required column is missing: {_items(int(needs.sum()))} {what(first)}",
+            )
+        )
 
 
 def _items(n: int) -> str:

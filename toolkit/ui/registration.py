@@ -26,9 +26,8 @@ from toolkit.domain.models import Cadre, RegisteredAccused, RegisteredReporter, 
 from toolkit.generate.cases import UNSPECIFIED
 from toolkit.i18n import t
 from toolkit.packs import Pack
-from toolkit.rules.deadlines import DeadlineRule
 
-__all__ = ["FieldProblem", "RegistrationForm", "intake_deadlines"]
+__all__ = ["FieldProblem", "RegistrationForm"]
 
 NAME_MAX = 40
 TEXT_MAX = 60
@@ -45,11 +44,6 @@ class FieldProblem:
 
     field: str
     message: str
-
-
-def intake_deadlines(pack: Pack) -> tuple[DeadlineRule, ...]:
-    """The time limits an intake officer sets: exactly those the answer key can hold."""
-    return pack.rules.intake_deadlines()
 
 
 def _options(
@@ -176,7 +170,7 @@ class RegistrationForm:
             layout=_wide(),
         )
         # time limits
-        self.rules = intake_deadlines(pack)
+        self.rules = pack.rules.intake_deadlines()  # exactly the limits the answer key can hold
         self.due_applies: dict[str, widgets.Checkbox] = {}
         self.due_dates: dict[str, widgets.DatePicker] = {}
         due_rows = []
