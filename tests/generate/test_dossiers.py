@@ -534,3 +534,26 @@ def test_clean_dossiers_carry_no_unplanted_fault_a_reviewer_could_mark(
         reg = _docs(dossier)["registration"]
         assert _box(reg, "problem") == truth.problem_type
         assert _box(reg, "category") == truth.category.value
+
+
+#: 提级办理 thresholds from the rules' text: 贪污/受贿 数额较大 3万元 (两高解释(2016) 第一条第一款), 特定款物
+#: (救灾、优抚、扶贫、救济…) 1万元 (第一条第二款第(一)项)
+CRIME_THRESHOLDS = {"compensation_embezzle": 30000, "kickbacks": 30000, "relief_funds": 10000}
+
+
+def test_a_file_assigned_down_lists_no_sums_that_would_call_for_escalation(generator: CaseGenerator) -> None:
+    """A village or town file the key assigns down (交办) must not list matters whose sums together reach the
+    职务犯罪 threshold: a reviewer reading the 登记表 would rightly say it should have been 提级办理
+    (监察法实施条例(2021) 第十三条第二款)."""
+    seen = 0
+    for index in range(2000):
+        case = generator.case(SEED, index, Level.EASY)
+        threshold = CRIME_THRESHOLDS.get(case.truth.problem_type)
+        if threshold is None or case.truth.route.action is not RouteAction.ASSIGN:
+            continue
+        registration = build_dossier(generator, SEED, index, defects=0, level=Level.EASY).documents[0]
+        listed = " ".join(f.value for f in registration.fields if f.key == "items")
+        sums = [int(x) for x in re.findall(r"(\d+)元", listed)]
+        assert sum(sums) < threshold, (case.id, sums)
+        seen += 1
+    assert seen >= 30, seen

@@ -464,7 +464,13 @@ def plan_items(ctx: DossierDraft, p: Plan) -> None:
             slots[key] = pick(rng, values)
         if p.problem.amount is not None:
             lo, hi, step = p.problem.amount
-            slots["amount"] = lo + step * between(rng, 0, (hi - lo) // step + 1)
+            cap = _below_escalation(ctx.pack, p, d.amount)
+            if cap is not None:  # every further matter that names a sum names this one: split the room
+                hi = min(hi, cap // max(1, sum("{amount}" in f.text for f in others)))
+            if hi >= lo:
+                slots["amount"] = lo + step * between(rng, 0, (hi - lo) // step + 1)
+            else:  # no further sum fits under the threshold: only matters that name none
+                others = [f for f in others if "{amount}" not in f.text]
         wanted = between(rng, 2, 5)
         for template in others:
             if len(items) >= wanted:
@@ -483,6 +489,18 @@ def plan_items(ctx: DossierDraft, p: Plan) -> None:
     p.proposal = proposal_for(ctx.pack, p.items)
     if not p.accusation:
         p.outcome = pick(rng, _PETITION_OUTCOMES.get(p.problem.code) or _PETITION_OUTCOMES[p.category.value])
+
+
+def _below_escalation(pack: Pack, p: Plan, main: int | None) -> int | None:
+    """The largest further sum a file that was not escalated may list, so that what it reports stays under
+    the 提级办理 threshold of its problem type (``rules.yaml`` → ``escalation``); None when none applies."""
+    truth = p.draft.truth
+    if truth is None or truth.route_rule not in ("town", "village"):  # only these can be escalated
+        return None
+    rules = [e for e in pack.rules.escalation if p.problem.code in e.problems]
+    if not rules:
+        return None
+    return min(e.min_amount for e in rules) - 1 - (main or 0)
 
 
 def _named(text: str, amount: Any) -> int | None:
